@@ -1,0 +1,1 @@
+"""Evaluation harness: sacrebleu scores, terminology and number checks, regression gates."""

@@ -1,0 +1,1 @@
+"""Glossary: termbase, Korean-aware matching, enforcement, lint and exchange formats."""

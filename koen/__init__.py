@@ -1,0 +1,1 @@
+"""The koen command line."""

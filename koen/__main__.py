@@ -1,0 +1,3 @@
+from koen.cli import main
+
+main()
