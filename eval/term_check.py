@@ -1,0 +1,82 @@
+"""Term success: of the glossary terms found in the source, the share whose approved English
+appears in the hypothesis line (case-sensitive exact substring).
+
+A do-not-translate entry expects the source surface itself in the output. Matching is glossary/'s
+own matcher, so eval counts exactly the terms the translation pipeline enforces.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Sequence
+
+
+@dataclass
+class TermFinding:
+    line: int  # 1-based
+    entry_id: str
+    korean: str
+    english: str
+    surface: str
+    expected: str
+    found: bool
+
+    def as_dict(self) -> dict:
+        return {
+            "line": self.line, "id": self.entry_id, "korean": self.korean, "english": self.english,
+            "surface": self.surface, "expected": self.expected, "found": self.found,
+        }
+
+
+@dataclass
+class TermReport:
+    glossary_sha256: str
+    findings: list[TermFinding] = field(default_factory=list)
+
+    @property
+    def total(self) -> int:
+        return len(self.findings)
+
+    @property
+    def found(self) -> int:
+        return sum(f.found for f in self.findings)
+
+    @property
+    def success(self) -> float | None:
+        return self.found / self.total if self.findings else None
+
+    def per_term(self) -> list[dict]:
+        """Hits and misses per glossary entry, most-missed first (for tables and plots)."""
+        table: dict[str, dict] = {}
+        for f in self.findings:
+            row = table.setdefault(f.entry_id, {"id": f.entry_id, "korean": f.korean, "english": f.english, "hits": 0, "misses": 0})
+            row["hits" if f.found else "misses"] += 1
+        return sorted(table.values(), key=lambda r: (-r["misses"], -r["hits"], r["korean"]))
+
+
+def load_termbase(path: str | Path):
+    from glossary.termbase import Termbase
+
+    return Termbase.load(path)
+
+
+def check_terms(
+    sources: Sequence[str],
+    hypotheses: Sequence[str],
+    termbase,
+    date: str | None = None,
+) -> TermReport:
+    from glossary.match import Matcher
+
+    matcher = Matcher(termbase)
+    report = TermReport(glossary_sha256=termbase.sha256())
+    for number, (source, hypothesis) in enumerate(zip(sources, hypotheses), start=1):
+        for hit in matcher.find(source, date=date):
+            entry = hit.entry
+            expected = hit.surface if getattr(entry, "dnt", False) else entry.english
+            report.findings.append(TermFinding(
+                line=number, entry_id=str(entry.id), korean=entry.korean, english=entry.english,
+                surface=hit.surface, expected=expected, found=bool(expected) and expected in hypothesis,
+            ))
+    return report
