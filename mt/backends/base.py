@@ -1,0 +1,71 @@
+"""The one protocol every translation backend implements, and the registry that finds them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable, Protocol, Sequence, runtime_checkable
+
+from ..errors import KoenError
+
+
+@dataclass(frozen=True)
+class GenerationOptions:
+    """How to decode. ``fixed_output_tokens`` forces every output to that length (benchmarks)."""
+
+    beam_size: int = 1
+    batch_size: int = 32
+    max_output_tokens: int | None = None
+    fixed_output_tokens: int | None = None
+
+
+@runtime_checkable
+class Backend(Protocol):
+    name: str
+    max_input_tokens: int
+
+    def count_tokens(self, texts: Sequence[str]) -> list[int]:
+        """Source-side token counts, to split inputs that exceed ``max_input_tokens``."""
+
+    def translate(self, texts: Sequence[str]) -> list[str]:
+        """Translate Korean strings to English, one output per input, order kept."""
+
+    def provenance(self) -> dict:
+        """What produced the output: backend, model id or path, revision, device, precision."""
+
+
+@dataclass
+class BackendSpec:
+    name: str
+    factory: Callable[..., Backend]
+    help: str = ""
+    aliases: tuple[str, ...] = field(default_factory=tuple)
+
+
+_REGISTRY: dict[str, BackendSpec] = {}
+
+
+def register_backend(name: str, help: str = "", aliases: tuple[str, ...] = ()):
+    def decorate(factory):
+        spec = BackendSpec(name, factory, help, aliases)
+        for key in (name, *aliases):
+            _REGISTRY[key] = spec
+        return factory
+
+    return decorate
+
+
+def backend_names() -> list[str]:
+    _import_builtin_backends()
+    return sorted({spec.name for spec in _REGISTRY.values()})
+
+
+def load_backend(name: str, **options) -> Backend:
+    _import_builtin_backends()
+    spec = _REGISTRY.get(name)
+    if spec is None:
+        raise KoenError(f"unknown backend {name!r}; choose one of: {', '.join(backend_names())}")
+    return spec.factory(**options)
+
+
+def _import_builtin_backends() -> None:
+    from . import ct2, hf, romanize  # noqa: F401  (modules register themselves)

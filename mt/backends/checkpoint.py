@@ -1,0 +1,159 @@
+"""Finding a checkpoint (hub id or local directory) and what every model backend shares:
+tokenizer and family, length-sorted batching, and the target tokens that may never be generated."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import socket
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator, Sequence
+from urllib.parse import urlparse
+
+from ..errors import KoenError
+from ..korean import HANGUL_RE
+from .families import Family, detect_family
+
+DEFAULT_MODEL = "Helsinki-NLP/opus-mt-tc-big-ko-en"
+_HUB_ID_RE = re.compile(r"[A-Za-z0-9][\w.\-]*/[\w.\-]+")
+KOEN_META = "koen.json"
+
+
+@dataclass(frozen=True)
+class Checkpoint:
+    source: str          # what the user passed
+    location: str        # local directory or hub id
+    local: bool
+
+
+def resolve_checkpoint(model: str) -> Checkpoint:
+    path = Path(model).expanduser()
+    if path.exists():
+        if not path.is_dir():
+            raise KoenError(f"{model}: is a file; --model takes a checkpoint directory or a hub id")
+        if not (path / "config.json").is_file():
+            raise KoenError(f"{model}: not a model directory (no config.json in it)")
+        return Checkpoint(model, str(path), True)
+    if _HUB_ID_RE.fullmatch(model) and not model.startswith((".", "/", "~")):
+        return Checkpoint(model, model, False)
+    raise KoenError(f"{model}: no such model directory")
+
+
+def offline_hint(model_id: str) -> str:
+    return (
+        f"cannot load model {model_id!r}: it is not in the local Hugging Face cache and cannot be "
+        f"downloaded from here (offline or hub unreachable); pass --model DIR with a local checkpoint "
+        f"directory (e.g. one saved with save_pretrained on a connected machine)"
+    )
+
+
+def hub_files_available(model_id: str) -> tuple[bool, bool]:
+    """(cached, reachable): whether the checkpoint is in the local cache, and whether the hub answers."""
+    from huggingface_hub import constants, try_to_load_from_cache
+
+    cached = isinstance(try_to_load_from_cache(model_id, "config.json"), str)
+    if cached or constants.HF_HUB_OFFLINE:
+        return cached, False
+    endpoint = urlparse(constants.ENDPOINT)
+    try:
+        socket.create_connection((endpoint.hostname, endpoint.port or 443), timeout=5).close()
+        return cached, True
+    except OSError:
+        return cached, False
+
+
+def load_pretrained(loader, checkpoint: Checkpoint, **kwargs):
+    """``loader.from_pretrained`` that fails fast with one clear sentence when offline."""
+    if checkpoint.local:
+        try:
+            return loader.from_pretrained(checkpoint.location, **kwargs)
+        except (OSError, ValueError, KeyError) as exc:
+            raise KoenError(f"{checkpoint.source}: cannot load the checkpoint in this directory ({_first_line(exc)})") from None
+    cached, reachable = hub_files_available(checkpoint.location)
+    if not cached and not reachable:
+        raise KoenError(offline_hint(checkpoint.location))
+    try:
+        return loader.from_pretrained(checkpoint.location, local_files_only=not reachable, **kwargs)
+    except OSError:
+        raise KoenError(offline_hint(checkpoint.location)) from None
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return text[0] if text else type(exc).__name__
+
+
+def load_tokenizer(checkpoint: Checkpoint):
+    """The checkpoint's tokenizer; a CTranslate2 directory names the class in koen.json."""
+    import transformers
+
+    meta = read_meta(checkpoint)
+    loader = getattr(transformers, meta["tokenizer_class"]) if meta else transformers.AutoTokenizer
+    return load_pretrained(loader, checkpoint)
+
+
+def read_meta(checkpoint: Checkpoint) -> dict | None:
+    if not checkpoint.local:
+        return None
+    meta = Path(checkpoint.location) / KOEN_META
+    return json.loads(meta.read_text(encoding="utf-8")) if meta.exists() else None
+
+
+def fingerprint(checkpoint: Checkpoint, config_revision: str | None = None) -> str:
+    """A revision for provenance and cache keys: the hub commit, or a hash of a local directory's files."""
+    if not checkpoint.local:
+        return config_revision or "unknown"
+    digest = hashlib.sha256()
+    for path in sorted(Path(checkpoint.location).iterdir()):
+        if path.is_file():
+            stat = path.stat()
+            digest.update(f"{path.name}:{stat.st_size}".encode())
+            if stat.st_size < 4_000_000:
+                digest.update(path.read_bytes())
+    return "sha256:" + digest.hexdigest()[:16]
+
+
+def model_input_limit(tokenizer, max_positions: int | None) -> int:
+    limits = [512]
+    length = getattr(tokenizer, "model_max_length", None)
+    if isinstance(length, int) and 0 < length < 100_000:
+        limits.append(length)
+    if max_positions:
+        limits.append(max_positions)
+    return min(limits) - 2   # room for the end-of-sentence and language tokens
+
+
+def forbidden_target_tokens(tokenizer) -> list[int]:
+    """Target tokens an English translation never needs: Hangul pieces and <unk>.
+
+    Banning them at decoding time is what guarantees no Korean is copied into the output.
+    """
+    vocab = tokenizer.get_vocab()
+    ids = [index for piece, index in vocab.items() if HANGUL_RE.search(piece)]
+    if tokenizer.unk_token_id is not None:
+        ids.append(tokenizer.unk_token_id)
+    return sorted(set(ids))
+
+
+def length_sorted_batches(lengths: Sequence[int], batch_size: int) -> Iterator[list[int]]:
+    """Indices grouped into batches of similar length, longest first (less padding)."""
+    order = sorted(range(len(lengths)), key=lambda i: -lengths[i])
+    for start in range(0, len(order), batch_size):
+        yield order[start:start + batch_size]
+
+
+def family_for(config_model_type: str, tokenizer, where: str) -> Family:
+    family = detect_family(config_model_type, tokenizer, where)
+    family.prepare_tokenizer(tokenizer)
+    return family
+
+
+def default_output_budget(input_tokens: int, limit: int) -> int:
+    return min(limit, int(input_tokens * 2) + 16)
+
+
+def cpu_threads() -> int:
+    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1))

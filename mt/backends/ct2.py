@@ -1,0 +1,164 @@
+"""CTranslate2 backend (the fast path) and the converter that makes its model directories.
+
+A converted directory holds CTranslate2's model.bin, the source checkpoint's tokenizer files and
+``koen.json`` (source model, revision, family, tokenizer class, input limit), so it loads offline
+and behaves exactly like the transformers backend: same tokenizer, same banned tokens, same limits.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Sequence
+
+from .base import GenerationOptions, register_backend
+from .checkpoint import (
+    KOEN_META,
+    Checkpoint,
+    cpu_threads,
+    default_output_budget,
+    family_for,
+    fingerprint,
+    forbidden_target_tokens,
+    hub_files_available,
+    length_sorted_batches,
+    load_pretrained,
+    load_tokenizer,
+    model_input_limit,
+    offline_hint,
+    read_meta,
+    resolve_checkpoint,
+)
+from ..errors import KoenError
+
+CPU_QUANTIZATIONS = ("int8", "int8_float32", "float32", "int16")
+GPU_QUANTIZATIONS = ("float16", "int8_float16", "bfloat16", "int8_bfloat16", "int8")
+
+
+def _ct2_device(device: str) -> str:
+    import ctranslate2
+
+    has_cuda = ctranslate2.get_cuda_device_count() > 0
+    if device == "auto":
+        return "cuda" if has_cuda else "cpu"
+    if device == "cuda" and not has_cuda:
+        raise KoenError("--device cuda: CTranslate2 sees no CUDA device (use --device auto or cpu)")
+    if device not in ("cpu", "cuda"):
+        raise KoenError(f"--device {device}: expected auto, cpu or cuda")
+    return device
+
+
+@register_backend("ctranslate2", help="CTranslate2 (int8 on CPU, float16 on GPU); see `koen model convert`", aliases=("ct2",))
+class CTranslate2Backend:
+    name = "ctranslate2"
+
+    def __init__(self, model: str, device: str = "auto", compute_type: str = "default",
+                 options: GenerationOptions = GenerationOptions(), **_ignored):
+        import ctranslate2
+
+        self.options = options
+        self.checkpoint = resolve_checkpoint(model)
+        meta = read_meta(self.checkpoint)
+        if meta is None or not (Path(self.checkpoint.location) / "model.bin").exists():
+            raise KoenError(f"{model}: not a CTranslate2 model directory made by koen; "
+                            f"create one with `koen model convert {model} OUTDIR`")
+        self.meta = meta
+        self.device = _ct2_device(device)
+        self.compute_type = compute_type
+        try:
+            self.translator = ctranslate2.Translator(self.checkpoint.location, device=self.device,
+                                                     compute_type=compute_type, inter_threads=1,
+                                                     intra_threads=cpu_threads() if self.device == "cpu" else 0)
+        except (RuntimeError, ValueError) as exc:
+            raise KoenError(f"{model}: CTranslate2 cannot load this model ({exc})") from None
+        self.tokenizer = load_tokenizer(self.checkpoint)
+        self.family = family_for(meta["model_type"], self.tokenizer, model)
+        self.max_input_tokens = int(meta["max_input_tokens"])
+        self._prefix = self.family.target_prefix(self.tokenizer)
+        self._suppress = [[token] for token in self.tokenizer.convert_ids_to_tokens(forbidden_target_tokens(self.tokenizer))]
+
+    def count_tokens(self, texts: Sequence[str]) -> list[int]:
+        return [len(ids) for ids in self.tokenizer(list(texts), add_special_tokens=True)["input_ids"]]
+
+    def translate(self, texts: Sequence[str]) -> list[str]:
+        texts = list(texts)
+        ids = self.tokenizer(texts, add_special_tokens=True)["input_ids"]
+        tokens = [self.tokenizer.convert_ids_to_tokens(row) for row in ids]
+        outputs: list[str] = [""] * len(texts)
+        for batch in length_sorted_batches([len(row) for row in ids], self.options.batch_size):
+            longest = max(len(ids[i]) for i in batch)
+            if longest > self.max_input_tokens + 2:
+                raise ValueError(f"input of {longest} tokens exceeds the model limit; split it before translating")
+            fixed = self.options.fixed_output_tokens
+            budget = fixed or self.options.max_output_tokens or default_output_budget(longest, self.max_input_tokens)
+            results = self.translator.translate_batch(
+                [tokens[i] for i in batch],
+                beam_size=self.options.beam_size,
+                max_decoding_length=budget + len(self._prefix),
+                min_decoding_length=(fixed + len(self._prefix)) if fixed else 0,
+                target_prefix=[self._prefix] * len(batch) if self._prefix else None,
+                suppress_sequences=self._suppress,
+                return_scores=False,
+            )
+            for index, result in zip(batch, results):
+                hypothesis = self.tokenizer.convert_tokens_to_ids(result.hypotheses[0])
+                outputs[index] = self.tokenizer.decode(hypothesis, skip_special_tokens=True).strip()
+        return outputs
+
+    def provenance(self) -> dict:
+        return {"backend": self.name, "model": self.checkpoint.source, "revision": self.meta.get("revision"),
+                "source_model": self.meta.get("source_model"), "family": self.family.name,
+                "device": self.device, "compute_type": self.compute_type,
+                "quantization": self.meta.get("quantization"), "beam_size": self.options.beam_size}
+
+
+def convert_checkpoint(model: str, output_dir: str | Path, quantization: str = "int8", force: bool = False) -> Path:
+    """Convert a transformers checkpoint (hub id or directory) into a CTranslate2 directory for koen."""
+    from ctranslate2.converters import TransformersConverter
+    from transformers import AutoConfig
+
+    from .. import __version__
+
+    valid = sorted(set(CPU_QUANTIZATIONS + GPU_QUANTIZATIONS))
+    if quantization not in valid:
+        raise KoenError(f"--quantization {quantization}: expected one of {', '.join(valid)}")
+    output = Path(output_dir)
+    if output.exists() and any(output.iterdir()) and not force:
+        raise KoenError(f"{output}: exists and is not empty (use --force to replace it)")
+    checkpoint: Checkpoint = resolve_checkpoint(model)
+    if not checkpoint.local:
+        cached, reachable = hub_files_available(checkpoint.location)
+        if not cached and not reachable:
+            raise KoenError(offline_hint(checkpoint.location))
+    config = load_pretrained(AutoConfig, checkpoint)
+    tokenizer = load_tokenizer(checkpoint)
+    family = family_for(config.model_type, tokenizer, model)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.", dir=output.parent))
+    try:
+        TransformersConverter(checkpoint.location).convert(str(staging), quantization=quantization, force=True)
+        tokenizer.save_pretrained(str(staging / "tokenizer"))
+        for path in (staging / "tokenizer").iterdir():
+            if not (staging / path.name).exists():
+                path.rename(staging / path.name)
+        shutil.rmtree(staging / "tokenizer")
+        meta = {
+            "source_model": model,
+            "revision": fingerprint(checkpoint, getattr(config, "_commit_hash", None)),
+            "model_type": config.model_type,
+            "family": family.name,
+            "tokenizer_class": type(tokenizer).__name__,
+            "max_input_tokens": model_input_limit(tokenizer, getattr(config, "max_position_embeddings", None)),
+            "quantization": quantization,
+            "koen_version": __version__,
+        }
+        (staging / KOEN_META).write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
+        if output.exists():
+            shutil.rmtree(output)
+        staging.rename(output)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return output

@@ -1,0 +1,93 @@
+"""transformers backend: MarianMT, M2M100 and NLLB checkpoints from a hub id or a local directory."""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+from .base import GenerationOptions, register_backend
+from .checkpoint import (
+    DEFAULT_MODEL,
+    default_output_budget,
+    family_for,
+    fingerprint,
+    forbidden_target_tokens,
+    length_sorted_batches,
+    load_pretrained,
+    load_tokenizer,
+    model_input_limit,
+    resolve_checkpoint,
+)
+from ..errors import KoenError
+
+
+def pick_device(device: str) -> str:
+    import torch
+
+    if device == "auto":
+        return "cuda" if torch.cuda.is_available() else "cpu"
+    if device == "cuda" and not torch.cuda.is_available():
+        raise KoenError("--device cuda: no CUDA device is available (use --device auto or cpu)")
+    if device not in ("cpu", "cuda"):
+        raise KoenError(f"--device {device}: expected auto, cpu or cuda")
+    return device
+
+
+@register_backend("transformers", help="PyTorch through Hugging Face transformers", aliases=("hf",))
+class TransformersBackend:
+    name = "transformers"
+
+    def __init__(self, model: str = DEFAULT_MODEL, device: str = "auto", dtype: str = "auto",
+                 options: GenerationOptions = GenerationOptions(), **_ignored):
+        import torch
+        from transformers import AutoConfig, AutoModelForSeq2SeqLM
+
+        self.options = options
+        self.checkpoint = resolve_checkpoint(model)
+        self.device = pick_device(device)
+        config = load_pretrained(AutoConfig, self.checkpoint)
+        self.tokenizer = load_tokenizer(self.checkpoint)
+        self.family = family_for(config.model_type, self.tokenizer, model)
+        self.dtype = {"auto": torch.float16 if self.device == "cuda" else torch.float32,
+                      "float32": torch.float32, "float16": torch.float16, "bfloat16": torch.bfloat16}[dtype]
+        self.model = load_pretrained(AutoModelForSeq2SeqLM, self.checkpoint, dtype=self.dtype)
+        self.model.to(self.device).eval()
+        self.max_input_tokens = model_input_limit(self.tokenizer, getattr(config, "max_position_embeddings", None))
+        self._forbidden = forbidden_target_tokens(self.tokenizer)
+        self._forced_bos = self.family.forced_bos_token_id(self.tokenizer)
+        self._revision = fingerprint(self.checkpoint, getattr(config, "_commit_hash", None))
+
+    def count_tokens(self, texts: Sequence[str]) -> list[int]:
+        return [len(ids) for ids in self.tokenizer(list(texts), add_special_tokens=True)["input_ids"]]
+
+    def translate(self, texts: Sequence[str]) -> list[str]:
+        import torch
+
+        texts = list(texts)
+        outputs: list[str] = [""] * len(texts)
+        lengths = self.count_tokens(texts)
+        for batch in length_sorted_batches(lengths, self.options.batch_size):
+            longest = max(lengths[i] for i in batch)
+            if longest > self.max_input_tokens + 2:
+                raise ValueError(f"input of {longest} tokens exceeds the model limit; split it before translating")
+            encoded = self.tokenizer([texts[i] for i in batch], return_tensors="pt", padding=True).to(self.device)
+            with torch.inference_mode():
+                generated = self.model.generate(**encoded, **self._generation_kwargs(longest))
+            for index, text in zip(batch, self.tokenizer.batch_decode(generated, skip_special_tokens=True)):
+                outputs[index] = text.strip()
+        return outputs
+
+    def _generation_kwargs(self, input_tokens: int) -> dict:
+        fixed = self.options.fixed_output_tokens
+        budget = fixed or self.options.max_output_tokens or default_output_budget(input_tokens, self.max_input_tokens)
+        kwargs = {"num_beams": self.options.beam_size, "max_new_tokens": budget, "do_sample": False,
+                  "suppress_tokens": self._forbidden}
+        if fixed:
+            kwargs["min_new_tokens"] = fixed
+        if self._forced_bos is not None:
+            kwargs["forced_bos_token_id"] = self._forced_bos
+        return kwargs
+
+    def provenance(self) -> dict:
+        return {"backend": self.name, "model": self.checkpoint.source, "revision": self._revision,
+                "family": self.family.name, "device": self.device, "dtype": str(self.dtype).replace("torch.", ""),
+                "beam_size": self.options.beam_size}
