@@ -206,3 +206,20 @@ def stats(glossary: Optional[Path] = GlossaryOption) -> None:
     for label, counter in (("status", Counter(e.status for e in entries)), ("kind", Counter(e.kind for e in entries))):
         typer.echo(f"  by {label}: " + ", ".join(f"{k} {v}" for k, v in counter.most_common()))
     typer.echo(f"  dated: {sum(1 for e in entries if e.valid_from or e.valid_to)}, aliases: {sum(len(e.aliases) for e in entries)}, do-not-translate: {sum(e.dnt for e in entries)}")
+
+
+@app.command("check-matching")
+def check_matching(
+    cases: Path = typer.Argument(..., help="TSV of sentence, date, expected 'surface=English' hits (see glossary/matchtest.py)."),
+    glossary: Optional[Path] = GlossaryOption,
+) -> None:
+    """Score term matching on a test set: precision, recall, every miss; exits 1 below 100%."""
+    from .match import Matcher
+    from .matchtest import load_cases, score
+
+    result = score(Matcher(Termbase.load(_path(glossary))), load_cases(cases))
+    for failure in result.failures:
+        typer.echo(failure)
+    typer.echo(f"precision {result.precision:.4f}  recall {result.recall:.4f}  (hits {result.true_positives}, false {result.false_positives}, missed {result.false_negatives})")
+    if result.failures:
+        raise typer.Exit(1)
