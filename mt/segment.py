@@ -111,15 +111,16 @@ def _sentences(stretch: str) -> list[tuple[int, int]]:
 
 
 def is_korean_sentence(sentence: str) -> bool:
-    """Korean when Korean words are at least as many as English ones, or it ends in a Korean predicate."""
+    """Korean when it ends in a Korean predicate, or Korean words outnumber English ones two to one;
+    otherwise it is an English sentence with Korean terms inside."""
     words = _WORD_RE.findall(sentence)
-    korean = sum(1 for w in words if _KOREAN_WORD_RE.match(w))
-    if korean >= len(words) - korean:
+    korean = [w for w in words if _KOREAN_WORD_RE.match(w)]
+    english = len(words) - len(korean)
+    if english == 0 or len(korean) >= 2 * english:
         return True
-    last_korean = [w for w in words if _KOREAN_WORD_RE.match(w)]
-    if not words or not _KOREAN_WORD_RE.match(words[-1]):
+    if not _KOREAN_WORD_RE.match(words[-1]):
         return False
-    return any(tag in _PREDICATE_TAGS for _, tag, _, _ in tags(last_korean[-1]))
+    return any(tag in _PREDICATE_TAGS for _, tag, _, _ in tags(korean[-1]))
 
 
 def _trim(stretch: str, start: int, end: int) -> tuple[int, int] | None:

@@ -65,8 +65,20 @@ def hub_files_available(model_id: str) -> tuple[bool, bool]:
         return cached, False
 
 
+def quiet_transformers() -> None:
+    """No loading bars or advice on stderr: koen's own progress and messages are what users read."""
+    import warnings
+
+    from transformers.utils import logging
+
+    logging.set_verbosity_error()
+    logging.disable_progress_bar()
+    warnings.filterwarnings("ignore", message="Recommended: pip install sacremoses")
+
+
 def load_pretrained(loader, checkpoint: Checkpoint, **kwargs):
     """``loader.from_pretrained`` that fails fast with one clear sentence when offline."""
+    quiet_transformers()
     if checkpoint.local:
         try:
             return loader.from_pretrained(checkpoint.location, **kwargs)
@@ -126,8 +138,8 @@ def model_input_limit(tokenizer, max_positions: int | None) -> int:
     return min(limits) - 2   # room for the end-of-sentence and language tokens
 
 
-def forbidden_target_tokens(tokenizer) -> list[int]:
-    """Target tokens an English translation never needs: Hangul pieces and <unk>.
+def forbidden_target_tokens(tokenizer, family: Family) -> list[int]:
+    """Target tokens an English translation never needs: Hangul pieces, <unk>, other languages' codes.
 
     Banning them at decoding time is what guarantees no Korean is copied into the output.
     """
@@ -135,7 +147,15 @@ def forbidden_target_tokens(tokenizer) -> list[int]:
     ids = [index for piece, index in vocab.items() if HANGUL_RE.search(piece)]
     if tokenizer.unk_token_id is not None:
         ids.append(tokenizer.unk_token_id)
-    return sorted(set(ids))
+    ids.extend(family.language_token_ids(tokenizer))
+    target = family.forced_bos_token_id(tokenizer)
+    return sorted(set(ids) - {target})
+
+
+def decode(tokenizer, family: Family, ids) -> str:
+    """Decode one output, dropping special and language-code tokens."""
+    dropped = set(family.language_token_ids(tokenizer))
+    return tokenizer.decode([i for i in ids if int(i) not in dropped], skip_special_tokens=True).strip()
 
 
 def length_sorted_batches(lengths: Sequence[int], batch_size: int) -> Iterator[list[int]]:

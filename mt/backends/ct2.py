@@ -18,6 +18,7 @@ from .checkpoint import (
     KOEN_META,
     Checkpoint,
     cpu_threads,
+    decode,
     default_output_budget,
     family_for,
     fingerprint,
@@ -77,7 +78,7 @@ class CTranslate2Backend:
         self.family = family_for(meta["model_type"], self.tokenizer, model)
         self.max_input_tokens = int(meta["max_input_tokens"])
         self._prefix = self.family.target_prefix(self.tokenizer)
-        self._suppress = [[token] for token in self.tokenizer.convert_ids_to_tokens(forbidden_target_tokens(self.tokenizer))]
+        self._suppress = [[token] for token in self.tokenizer.convert_ids_to_tokens(forbidden_target_tokens(self.tokenizer, self.family))]
 
     def count_tokens(self, texts: Sequence[str]) -> list[int]:
         return [len(ids) for ids in self.tokenizer(list(texts), add_special_tokens=True)["input_ids"]]
@@ -104,7 +105,7 @@ class CTranslate2Backend:
             )
             for index, result in zip(batch, results):
                 hypothesis = self.tokenizer.convert_tokens_to_ids(result.hypotheses[0])
-                outputs[index] = self.tokenizer.decode(hypothesis, skip_special_tokens=True).strip()
+                outputs[index] = decode(self.tokenizer, self.family, hypothesis)
         return outputs
 
     def provenance(self) -> dict:
@@ -116,7 +117,6 @@ class CTranslate2Backend:
 
 def convert_checkpoint(model: str, output_dir: str | Path, quantization: str = "int8", force: bool = False) -> Path:
     """Convert a transformers checkpoint (hub id or directory) into a CTranslate2 directory for koen."""
-    from ctranslate2.converters import TransformersConverter
     from transformers import AutoConfig
 
     from .. import __version__
@@ -138,7 +138,7 @@ def convert_checkpoint(model: str, output_dir: str | Path, quantization: str = "
     output.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.", dir=output.parent))
     try:
-        TransformersConverter(checkpoint.location).convert(str(staging), quantization=quantization, force=True)
+        _Converter(checkpoint.location).convert(str(staging), quantization=quantization, force=True)
         tokenizer.save_pretrained(str(staging / "tokenizer"))
         for path in (staging / "tokenizer").iterdir():
             if not (staging / path.name).exists():
@@ -162,3 +162,37 @@ def convert_checkpoint(model: str, output_dir: str | Path, quantization: str = "
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return output
+
+
+def _converter_class():
+    from ctranslate2.converters import TransformersConverter
+
+    class Converter(TransformersConverter):
+        """transformers 5 tokenizers leave M2M100's language codes out of ``get_vocab``, which
+        CTranslate2 reads to build the vocabulary; put them back in id order."""
+
+        def load_tokenizer(self, tokenizer_class, model_name_or_path, **kwargs):
+            tokenizer = super().load_tokenizer(tokenizer_class, model_name_or_path, **kwargs)
+            codes = getattr(tokenizer, "lang_code_to_token", None)
+            return _WithLanguageCodes(tokenizer, list(codes.values())) if codes else tokenizer
+
+    return Converter
+
+
+def _Converter(location: str):
+    return _converter_class()(location)
+
+
+class _WithLanguageCodes:
+    def __init__(self, tokenizer, codes: list[str]):
+        self._tokenizer = tokenizer
+        self._codes = codes
+
+    def get_vocab(self) -> dict[str, int]:
+        vocab = dict(self._tokenizer.get_vocab())
+        for code in self._codes:
+            vocab.setdefault(code, self._tokenizer.convert_tokens_to_ids(code))
+        return vocab
+
+    def __getattr__(self, name):
+        return getattr(self._tokenizer, name)

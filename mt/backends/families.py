@@ -6,7 +6,11 @@ whose ``matches`` accepts the checkpoint wins (NLLB and M2M100 share ``m2m_100``
 
 from __future__ import annotations
 
+import re
+
 from ..errors import KoenError
+
+_NLLB_CODE = re.compile(r"[a-z]{3}_[A-Z][a-z]{3}")
 
 
 class Family:
@@ -27,6 +31,10 @@ class Family:
 
     def target_prefix(self, tokenizer) -> list[str]:
         """Tokens the decoder must start with (the target-language code for multilingual models)."""
+        return []
+
+    def language_token_ids(self, tokenizer) -> list[int]:
+        """Language-code tokens: never generated except the forced target code, never decoded."""
         return []
 
     def forced_bos_token_id(self, tokenizer) -> int | None:
@@ -62,6 +70,10 @@ class NLLB(Family):
     def target_prefix(self, tokenizer):
         return [self.target_lang]
 
+    def language_token_ids(self, tokenizer):
+        codes = [t for t in tokenizer.get_vocab() if _NLLB_CODE.fullmatch(t)]
+        return tokenizer.convert_tokens_to_ids(codes)
+
 
 @register_family
 class M2M100(Family):
@@ -72,6 +84,10 @@ class M2M100(Family):
 
     def target_prefix(self, tokenizer):
         return [tokenizer.get_lang_token(self.target_lang)] if hasattr(tokenizer, "get_lang_token") else ["__en__"]
+
+    def language_token_ids(self, tokenizer):
+        codes = getattr(tokenizer, "lang_code_to_token", {}).values()
+        return tokenizer.convert_tokens_to_ids(list(codes))
 
 
 def detect_family(model_type: str, tokenizer, where: str) -> Family:

@@ -7,6 +7,7 @@ from typing import Sequence
 from .base import GenerationOptions, register_backend
 from .checkpoint import (
     DEFAULT_MODEL,
+    decode,
     default_output_budget,
     family_for,
     fingerprint,
@@ -52,7 +53,7 @@ class TransformersBackend:
         self.model = load_pretrained(AutoModelForSeq2SeqLM, self.checkpoint, dtype=self.dtype)
         self.model.to(self.device).eval()
         self.max_input_tokens = model_input_limit(self.tokenizer, getattr(config, "max_position_embeddings", None))
-        self._forbidden = forbidden_target_tokens(self.tokenizer)
+        self._forbidden = forbidden_target_tokens(self.tokenizer, self.family)
         self._forced_bos = self.family.forced_bos_token_id(self.tokenizer)
         self._revision = fingerprint(self.checkpoint, getattr(config, "_commit_hash", None))
 
@@ -72,8 +73,8 @@ class TransformersBackend:
             encoded = self.tokenizer([texts[i] for i in batch], return_tensors="pt", padding=True).to(self.device)
             with torch.inference_mode():
                 generated = self.model.generate(**encoded, **self._generation_kwargs(longest))
-            for index, text in zip(batch, self.tokenizer.batch_decode(generated, skip_special_tokens=True)):
-                outputs[index] = text.strip()
+            for index, row in zip(batch, generated.tolist()):
+                outputs[index] = decode(self.tokenizer, self.family, row)
         return outputs
 
     def _generation_kwargs(self, input_tokens: int) -> dict:
