@@ -94,14 +94,16 @@ def _decimals(d: Decimal) -> int:
 def _pick_scale(values: list[Decimal]) -> tuple[Decimal, str] | None:
     low = min(values)
     for size, word in _SCALES:
-        if low >= size and all(_decimals(v / size) <= 3 for v in values):
+        if low >= size and all(_decimals(v / size) <= 4 for v in values):
             return size, word
     return None
 
 
-def _scaled(values: list[Decimal], korean_scaled: bool) -> str:
+def _scaled(values: list[Decimal], korean_scaled: bool, verbatim: str | None = None) -> str:
     """Render one value or a range of values, using million/billion/trillion when the Korean did."""
     scale = _pick_scale(values) if korean_scaled else None
+    if scale is None and verbatim is not None:
+        return verbatim
     if scale is None:
         return "–".join(format_number(v) for v in values)
     size, word = scale
@@ -174,7 +176,7 @@ _HANGUL_UNITS = {
     "원": "KRW", "달러": "USD", "엔": "JPY", "유로": "EUR", "위안": "CNY", "파운드": "GBP",
     "명": "person", "인": "person", "개국": "country", "개사": "company", "개소": "count",
     "개월": "months", "개": "count", "곳": "count", "건": "count", "종": "count", "가지": "count",
-    "척": "count", "채": "count", "대": "count", "층": "count", "점": "point", "가구": "household",
+    "척": "count", "채": "count", "권": "count", "대": "count", "층": "count", "점": "point", "가구": "household",
     "세대": "household", "세": "age", "살": "age", "배": "multiple", "회": "times", "차례": "times",
     "번째": "ordinal", "번": "count", "차": "ordinal", "위": "ordinal", "호선": "line", "호": "no",
     "주년": "anniversary", "주": "weeks", "년": "year", "월": "month", "일": "day", "시간": "hours",
@@ -258,11 +260,12 @@ _ANCHOR = re.compile(
 _ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?!\d)")
 _PHONE = re.compile(r"\d{2,4}-\d{3,4}-\d{4}(?!\d)")
 _FULL_DOTTED = re.compile(r"(\d{4})\.\s?(\d{1,2})\.\s?(\d{1,2})(?:\.(?!\d))?(?![\d])")
+_YEAR_MONTH_DOTTED = re.compile(r"(\d{4})\.\s?(\d{1,2})\.?(?![\d]|\s?\d)")
 _SHORT_DOTTED = re.compile(r"(\d{1,2})\.\s?(\d{1,2})\.(?![\d])")
 _DAY_ONLY_DOTTED = re.compile(r"(\d{1,2})\.?(?![\d])")
 _TIME = re.compile(r"(\d{1,2}):(\d{2})(?![\d]|\.\d|:\d)")
 _RATIO = re.compile(r"(" + _NUM_RE.pattern + r")\s?:\s?(" + _NUM_RE.pattern + r")(?![\d])")
-_RATIO_DAE = re.compile(r"대\s?(" + _NUM_RE.pattern + r")(?![\d.,])(?!\s?[가-힣]{1,2}(?:[^가-힣]|$)(?<!의 ))")
+_RATIO_DAE = re.compile(r"대\s?(" + _NUM_RE.pattern + r")(?!\d|[.,]\d)")
 _APPROX_BEFORE = re.compile(r"(?:^|(?<=[^가-힣]))약\s?$")
 _CLOCK_MIN = re.compile(r"\s?(\d{1,2})분" + _TAIL + r"|\s?(반)" + _TAIL)
 _DAY_AFTER = re.compile(r"\s?(\d{1,2})일" + _TAIL)
@@ -474,10 +477,13 @@ def _single(text: str, i: int, default_year: int | None, after_je: bool = False)
     if m and 1 <= int(m.group(2)) <= 12 and 1 <= int(m.group(3)) <= 31:
         j, wd = _weekday_at(text, m.end())
         return _date_item(i, j, int(m.group(1)), int(m.group(2)), int(m.group(3)), wd)
+    m = _YEAR_MONTH_DOTTED.match(text, i)
+    if m and _is_year(Decimal(m.group(1))) and 1 <= int(m.group(2)) <= 12 and len(m.group(2)) == 2:
+        return _date_item(i, m.end(), int(m.group(1)), int(m.group(2)), None)
     m = _SHORT_DOTTED.match(text, i)
     if m and 1 <= int(m.group(1)) <= 12 and 1 <= int(m.group(2)) <= 31:
         j, wd = _weekday_at(text, m.end())
-        return _date_item(i, j, default_year, int(m.group(1)), int(m.group(2)), wd)
+        return _date_item(i, j, None, int(m.group(1)), int(m.group(2)), wd)
     m = _TIME.match(text, i)
     if m and int(m.group(1)) <= 24 and int(m.group(2)) <= 59:
         return _Item(i, m.end(), "time", (int(m.group(1)), int(m.group(2))))
@@ -496,7 +502,7 @@ def _single(text: str, i: int, default_year: int | None, after_je: bool = False)
         return None
     # ratio written with 대: 5.3대 1
     rm = _RATIO_DAE.match(text, j)
-    if rm and not korean_scaled:
+    if rm and not korean_scaled and _unit_at(text, rm.end()) is None:
         right = Decimal(rm.group(1).replace(",", ""))
         return _Item(i, rm.end(), "ratio", (_to_int_if_whole(value), _to_int_if_whole(right)))
     approx = ""
@@ -507,8 +513,9 @@ def _single(text: str, i: int, default_year: int | None, after_je: bool = False)
     if unit is None:
         if j < n and "가" <= text[j] <= "힣":
             return None  # glued to a Korean word: 2차전지, 3원칙
+        raw = text[i:digits_end]
         return _Item(i, digits_end, "number", value, korean_scaled=korean_scaled, trail_scale=trail,
-                     approx=approx)
+                     approx=approx, extra={"digits": raw} if raw.isdigit() else {})
     k, key = unit
     item = _Item(i, k, "quantity", value, unit=key, korean_scaled=korean_scaled, trail_scale=trail,
                  approx=approx)
@@ -525,11 +532,11 @@ def _single(text: str, i: int, default_year: int | None, after_je: bool = False)
     elif key == "month":
         if not (whole and 1 <= value <= 12) or korean_scaled:
             return None
-        return _extend_date(text, _Item(i, k, "date", (default_year, int(value), None)))
+        return _extend_date(text, _Item(i, k, "date", (None, int(value), None)))
     elif key == "day":
         if whole and 1 <= value <= 31 and not korean_scaled and not _DURATION_AFTER_DAY.match(text, k):
             k2, wd = _weekday_at(text, k)
-            return _Item(i, k2, "date", (default_year, None, int(value)), weekday=wd)
+            return _Item(i, k2, "date", (None, None, int(value)), weekday=wd)
         item.unit = "days"
     elif key == "clock":
         if not (whole and value <= 24) or korean_scaled:
@@ -700,7 +707,9 @@ def _render_amount(item: _Item, values: list, style: RenderStyle) -> str:
     if item.words and len(values) == 1 and int(values[0]) in _ENGLISH_WORDS and values[0] == int(values[0]):
         number = _ENGLISH_WORDS[int(values[0])]
     else:
-        number = _scaled(values, item.korean_scaled)
+        # a bare number written without separators (2025, 9001) is an identifier or year: keep it
+        verbatim = item.extra.get("digits") if not unit and not item.approx else None
+        number = _scaled(values, item.korean_scaled, verbatim)
     if unit in _CURRENCIES:
         code, singular, plural, symbol = _CURRENCIES[unit]
         how = style.dollar if unit == "USD" and style.dollar else style.currency
@@ -721,8 +730,16 @@ def _render_amount(item: _Item, values: list, style: RenderStyle) -> str:
     return f"{prefix}{number} {noun}"
 
 
-def _value_of(item: _Item):
+def _with_year(date, year):
+    return (year if date[0] is None and date[1] is not None else date[0], date[1], date[2])
+
+
+def _value_of(item: _Item, default_year: int | None = None):
     v = item.value
+    if default_year is not None and item.kind == "date":
+        return _with_year(v, default_year)
+    if default_year is not None and item.kind == "range" and item.unit == "date":
+        return (_with_year(v[0], default_year), _with_year(v[1], default_year))
     if isinstance(v, Decimal):
         return _to_int_if_whole(v)
     if item.kind == "range" and item.unit not in ("date", "time", "year"):
@@ -854,9 +871,277 @@ def find_numbers(text: str, style: RenderStyle = RenderStyle(), default_year: in
                 end=item.end,
                 text=text[item.start:item.end],
                 kind=item.kind,
-                value=_value_of(item),
+                value=_value_of(item, default_year),
                 english=_render(item, style),
                 unit=item.unit if item.unit not in ("date", "time", "year") or item.kind != "range" else item.unit,
             )
         )
     return out
+
+
+# --------------------------------------------------------------------------------------------
+# The English side: numbers, dates and times as an output writes them
+
+_EN_SCALES = {"thousand": 10**3, "million": 10**6, "billion": 10**9, "trillion": 10**12,
+              "mn": 10**6, "bn": 10**9, "tn": 10**12, "m": 10**6, "b": 10**9}
+_MONTH_WORDS = {}
+for _i in range(1, 13):
+    _MONTH_WORDS[calendar.month_name[_i].lower()] = _i
+    _MONTH_WORDS[calendar.month_abbr[_i].lower()] = _i
+_MONTH_WORDS["sept"] = 9
+_MONTH_ALT = r"(?:" + "|".join(sorted((calendar.month_name[i] for i in range(1, 13)), key=len, reverse=True)) \
+    + r"|(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?)"
+_EN_NUMBER = re.compile(
+    r"(?<![\w.,])(?<![A-Za-z]-)(?P<num>(?:\d{1,3}(?:,\d{3})+(?!\d)|\d+)(?:\.\d+)?)"
+    r"(?P<ord>st|nd|rd|th)?"
+    r"(?:\s?(?P<scale>thousand|million|billion|trillion|mn|bn|tn)\b)?"
+    r"(?P<pct>\s?(?:%|percent\b|per cent\b|percentage points?\b))?"
+)
+_EN_RANGE_TAIL = re.compile(
+    r"\s?(?:–|—|-|~|to|through|and)\s?(?:KRW\s?|USD\s?|US\$|\$|₩|€)?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
+    r"\s?(?P<scale>thousand|million|billion|trillion|mn|bn|tn)?\b(?P<pct>\s?(?:%|percent\b|per cent\b))?"
+)
+_EN_UNIT_AFTER = re.compile(r"(?:km|m|kg|cm|mm|ha|MW|GW|kW|kWh|MWh|GWh|m²|km²|am|pm|s|x|bn|mn|tn)(?![A-Za-z])")
+_EN_DATE_MD = re.compile(r"\b(?P<month>" + _MONTH_ALT + r")\s(?P<day>\d{1,2})(?:st|nd|rd|th)?\b(?!:\d)(?:,?\s(?P<year>\d{4})\b)?")
+_EN_DATE_DM = re.compile(r"\b(?P<day>\d{1,2})(?:st|nd|rd|th)?\s(?:of\s)?(?P<month>" + _MONTH_ALT + r")(?:,?\s(?P<year>\d{4})\b)?")
+_EN_DATE_MY = re.compile(r"\b(?P<month>" + _MONTH_ALT + r")(?:\s(?:of\s)?(?P<year>\d{4})\b)?")
+_EN_DATE_NUM = re.compile(r"(?<![\d.])(?P<year>\d{4})[-./](?P<month>\d{1,2})[-./](?P<day>\d{1,2})(?![\d])")
+_EN_DAY_RANGE = re.compile(r"\s?(?:–|—|-|to|through|until|and)\s?(?:the\s)?(?P<day>\d{1,2})(?:st|nd|rd|th)?\b(?!\s?(?:%|,\d|\.\d|:\d))")
+_EN_TIME = re.compile(r"(?<![\d.:])(?P<h>\d{1,2})(?::(?P<m>\d{2}))?\s?(?P<ampm>a\.m\.|p\.m\.|am\b|pm\b)|(?<![\d.:])(?P<h2>\d{1,2}):(?P<m2>\d{2})(?![\d:])")
+_EN_APOS_YEAR = re.compile(r"['’‘](?P<yy>\d{2})(?!\d)")
+_EN_WORD_NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+                    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
+                    "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19,
+                    "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
+                    "eighty": 80, "ninety": 90, "hundred": 100, "first": 1, "second": 2, "third": 3,
+                    "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8, "ninth": 9,
+                    "tenth": 10, "once": 1, "twice": 2, "double": 2, "doubled": 2, "triple": 3,
+                    "tripled": 3, "single": 1, "dozen": 12, "a million": 10**6, "a billion": 10**9}
+_EN_WORD_RE = re.compile(r"\b(" + "|".join(sorted(_EN_WORD_NUMBERS, key=len, reverse=True)) + r")\b", re.I)
+
+
+@dataclass
+class _Mentions:
+    numbers: set = field(default_factory=set)  # Decimal values, raw and scaled
+    percents: set = field(default_factory=set)
+    dates: list = field(default_factory=list)  # (y, m, d)
+    months: set = field(default_factory=set)
+    times: set = field(default_factory=set)
+    words: set = field(default_factory=set)
+    text: str = ""
+
+
+def _english_tokens(text: str):
+    """(start, end, value, scale, decimals, is_percent) for every digit number in English text."""
+    out = []
+    for m in _EN_NUMBER.finditer(text):
+        end = m.end()
+        if not m.group("ord") and not m.group("scale") and not m.group("pct"):
+            nxt = text[m.end("num"):m.end("num") + 1]
+            if nxt.isalpha() and not _EN_UNIT_AFTER.match(text, m.end("num")):
+                continue  # an identifier such as 5G or 3D
+        num = m.group("num")
+        value = Decimal(num.replace(",", ""))
+        scale = _EN_SCALES.get(m.group("scale") or "", 1)
+        pct = bool(m.group("pct"))
+        if scale == 1 or not pct:
+            tail = _EN_RANGE_TAIL.match(text, m.end())
+            if tail and scale == 1 and tail.group("scale"):
+                scale = _EN_SCALES[tail.group("scale")]
+                out.append((m.start(), end, value, 1, _decimals(value), pct))
+            if tail and tail.group("pct"):
+                pct = True
+        out.append((m.start(), end, value, scale, _decimals(value), pct))
+    return out
+
+
+def _english_mentions(text: str) -> _Mentions:
+    found = _Mentions(text=text)
+    for _s, _e, value, scale, _p, pct in _english_tokens(text):
+        found.numbers.add(value.normalize())
+        found.numbers.add((value * scale).normalize())
+        if pct:
+            found.percents.add(value.normalize())
+    for m in _EN_APOS_YEAR.finditer(text):
+        found.numbers.add(Decimal(2000 + int(m.group("yy"))))
+    for pattern in (_EN_DATE_MD, _EN_DATE_DM):
+        for m in pattern.finditer(text):
+            month = _MONTH_WORDS[m.group("month").rstrip(".").lower()]
+            year = int(m.group("year")) if m.group("year") else None
+            day = int(m.group("day"))
+            found.dates.append((year, month, day))
+            tail = _EN_DAY_RANGE.match(text, m.end("day") if pattern is _EN_DATE_MD and not m.group("year") else m.end())
+            if tail:
+                found.dates.append((year, month, int(tail.group("day"))))
+    for m in _EN_DATE_MY.finditer(text):
+        month = _MONTH_WORDS[m.group("month").rstrip(".").lower()]
+        found.months.add(month)
+        if m.group("year"):
+            found.dates.append((int(m.group("year")), month, None))
+    for m in _EN_DATE_NUM.finditer(text):
+        found.dates.append((int(m.group("year")), int(m.group("month")), int(m.group("day"))))
+    for m in _EN_TIME.finditer(text):
+        if m.group("h2"):
+            found.times.add((int(m.group("h2")), int(m.group("m2"))))
+            continue
+        h = int(m.group("h"))
+        minute = int(m.group("m") or 0)
+        if m.group("ampm").lower().startswith("p") and h < 12:
+            h += 12
+        if m.group("ampm").lower().startswith("a") and h == 12:
+            h = 0
+        found.times.add((h, minute))
+    lowered = text.lower()
+    if "noon" in lowered:
+        found.times.add((12, 0))
+    for m in _EN_WORD_RE.finditer(text):
+        found.words.add(Decimal(_EN_WORD_NUMBERS[m.group(1).lower()]))
+    return found
+
+
+def _has_number(found: _Mentions, value) -> bool:
+    d = _dec(value).normalize()
+    return d in found.numbers or d in found.words
+
+
+def _has_date(found: _Mentions, y, m, d) -> bool:
+    for (oy, om, od) in found.dates:
+        if m is not None and om != m:
+            continue
+        if d is not None and od != d:
+            continue
+        if d is None and od is not None and m is not None and oy is None:
+            continue
+        if y is not None and oy is not None and oy != y:
+            continue
+        return True
+    if m is None and d is not None:
+        return _has_number(found, d)
+    if d is None and m is not None:
+        return m in found.months and (y is None or _has_number(found, y))
+    return False
+
+
+def _has_time(found: _Mentions, h, m) -> bool:
+    return (h, m) in found.times or (h % 12, m) in found.times or (h + 12, m) in found.times
+
+
+def _expr_found(expr: NumberExpr, found: _Mentions) -> bool:
+    kind, value = expr.kind, expr.value
+    if kind == "code":
+        return expr.english in found.text
+    if kind == "date":
+        return _has_date(found, *value)
+    if kind == "time":
+        return _has_time(found, *value)
+    if kind == "ratio":
+        return all(_has_number(found, part) for part in value)
+    if kind == "percent":
+        return _dec(value).normalize() in found.percents or _has_number(found, value) and "%" not in expr.text
+    if kind == "range":
+        lo, hi = value
+        if expr.unit == "date":
+            (y1, m1, d1), (y2, m2, d2) = lo, hi
+            return _has_date(found, y1, m1, d1) and _has_date(found, y2, m2, d2)
+        if expr.unit == "time":
+            return _has_time(found, *lo) and _has_time(found, *hi)
+        if expr.unit == "%":
+            return all(_dec(v).normalize() in found.percents for v in (lo, hi))
+        return _has_number(found, lo) and _has_number(found, hi)
+    if kind == "year":
+        return _has_number(found, value)
+    return _has_number(found, value)
+
+
+def account_numbers(source: str, output: str, style: RenderStyle = RenderStyle()) -> list[NumberCheck]:
+    """For every numeric expression of ``source``: does ``output`` contain it in an equivalent form?
+
+    Equivalent: the same value in any rendering (KRW 16.5 billion = 16.5 billion won =
+    16,500,000,000 won; June 26, 2025 = 26 June 2025; 5,000 = 5000; 3 = three).
+    """
+    found = _english_mentions(output)
+    return [NumberCheck(expr, _expr_found(expr, found)) for expr in find_numbers(source, style)]
+
+
+def _flatten(value, out: list) -> None:
+    if value is None:
+        return
+    if isinstance(value, (tuple, list)):
+        for v in value:
+            _flatten(v, out)
+        return
+    if isinstance(value, str):
+        return
+    out.append(_dec(value))
+
+
+_RAW_DIGITS = re.compile(r"\d+(?:[.,]\d+)*")
+_ONE_WORDS = re.compile(r"첫|하나|한\s|단일|유일|일일|one|One|single|first|First")
+
+
+def _justifying_values(source: str) -> list[Decimal]:
+    values: list[Decimal] = []
+    for expr in find_numbers(source):
+        if expr.kind == "code":
+            continue
+        flat: list[Decimal] = []
+        _flatten(expr.value, flat)
+        if expr.kind == "time" or (expr.kind == "range" and expr.unit == "time"):
+            flat += [v - 12 for v in flat if v > 12] + [v + 12 for v in flat if v < 12]
+        for v in flat:
+            values.append(v)
+            if v >= 1000:
+                values.extend(v / (Decimal(10) ** k) for k in (3, 6, 9, 12))
+    for m in _RAW_DIGITS.finditer(source):
+        amount = _parse_amount(source, m.start(), allow_hangul=False)
+        if amount is not None:  # 3억권, 1만8500메가와트: a Korean amount glued to a word
+            values.append(amount[1])
+            if amount[1] >= 1000:
+                values.extend(amount[1] / (Decimal(10) ** k) for k in (3, 6, 9, 12))
+        raw = m.group()
+        try:
+            values.append(Decimal(raw.replace(",", "")))
+        except InvalidOperation:
+            pass
+        values.extend(Decimal(part) for part in re.split(r"[.,]", raw) if part)
+    for _s, _e, value, scale, _p, _pct in _english_tokens(source):
+        values.append(value * scale)
+    for m in _EN_APOS_YEAR.finditer(source):
+        values.append(Decimal(2000 + int(m.group("yy"))))
+    years = [v for v in values if _is_year(v)]
+    values.extend(v % 100 for v in years)
+    if _ONE_WORDS.search(source):
+        values.append(Decimal(1))
+    return sorted(set(v.normalize() for v in values))
+
+
+def unjustified_numbers(output: str, source: str) -> list[tuple[int, int, str]]:
+    """Digit numbers in English ``output`` that no number of ``source`` justifies.
+
+    A number is justified when some source value equals it, or rounds to it at the precision
+    the output wrote (16.5 billion for 16,480,000,000), in any scale (thousand … trillion).
+    Identifiers such as 5G are never reported. Returns (start, end, text) spans of ``output``.
+    """
+    import bisect
+
+    allowed = _justifying_values(source)
+    bad = []
+    seen_spans = set()
+    for start, end, value, scale, decimals, _pct in _english_tokens(output):
+        if (start, end) in seen_spans:
+            continue
+        candidates = [(value, Decimal(1))]
+        if scale != 1:
+            candidates.append((value * scale, Decimal(scale)))
+        ok = False
+        for cand, unit in candidates:
+            tolerance = Decimal(5) * Decimal(10) ** (-decimals - 1) * unit
+            lo = bisect.bisect_left(allowed, cand - tolerance)
+            if lo < len(allowed) and allowed[lo] <= cand + tolerance:
+                ok = True
+                break
+        if not ok:
+            seen_spans.add((start, end))
+            bad.append((start, end, output[start:end]))
+    # times such as 14:00 are tokenised as 14 and 00; a minutes part of zero needs no justification
+    return [b for b in bad if not (b[2] == "00" and b[0] > 0 and output[b[0] - 1] == ":")]
