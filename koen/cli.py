@@ -30,6 +30,7 @@ def _register() -> None:
     commands.register(app)
     app.add_typer(glossary_app, name="glossary", help="Edit, lint, match and exchange the terminology glossary.")
     app.add_typer(eval_app, name="eval", help="Score translations, compare systems, gate regressions.")
+    app.add_typer(__import__("mt.archive.cli", fromlist=["app"]).app, name="archive", help="Translate whole archives: resumable, with a translation memory.")
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -1,0 +1,286 @@
+"""The resumable archive job: scan → translate in fixed chunks → commit → append → render.
+
+Crash safety rests on one rule: a chunk's new memory entries and its finished records are
+committed in ONE SQLite transaction (the job's state file is ATTACHed to the memory database,
+and SQLite commits attached files atomically). The output of a chunk depends only on its records
+and on the memory as it was before the chunk, and chunk boundaries depend only on record order,
+so a run killed at any moment and started again produces exactly the bytes an uninterrupted run
+would. ``records.jsonl`` is derived from the committed records: a torn last line is cut off and
+missing lines are appended. Rendered files and the summary are written atomically at the end.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import json
+import os
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from ..errors import KoenError
+from ..textio import atomic_writer
+from .base import ArchiveReader, Record, Scan, require_records
+from .memory import BoundMemory, TranslationMemory, model_identity
+
+RECORDS_FILE = "records.jsonl"
+SUMMARY_FILE = "summary.json"
+RENDERED_DIR = "rendered"
+STATE_FILE = ".koen-job.sqlite"
+MEMORY_FILE = "translation-memory.sqlite"
+STALL_ENV = "KOEN_ARCHIVE_STALL"     # tests only: "point:n" pauses at the n-th point so a test can kill -9 there
+
+
+@dataclass
+class JobOptions:
+    chunk_records: int = 16
+    skip_bad: bool = False
+    redo: bool = False
+    default_date: datetime.date | None = None
+
+
+@dataclass
+class JobReport:
+    records: int                      # good records in the archive
+    translated_now: int               # records translated by this run
+    resumed_from: int                 # records already done when this run started
+    skipped: int
+    memory_hits: int = 0
+    memory_misses: int = 0
+    model_loaded: bool = False
+    outputs: list[Path] = field(default_factory=list)
+
+
+class _Stall:
+    def __init__(self):
+        spec = os.environ.get(STALL_ENV, "")
+        self.targets = {}
+        for item in filter(None, spec.split(",")):
+            name, _, count = item.partition(":")
+            self.targets[name] = int(count or 1)
+        self.counts: dict[str, int] = {}
+
+    def __call__(self, point: str) -> None:
+        if point not in self.targets:
+            return
+        self.counts[point] = self.counts.get(point, 0) + 1
+        if self.counts[point] == self.targets[point]:
+            print(f"koen-archive-stall: {point} {self.counts[point]}", file=sys.stderr, flush=True)
+            while True:
+                time.sleep(1)
+
+
+class ArchiveJob:
+    """Translate every record of ``reader`` into ``outdir``.
+
+    ``make_pipeline()`` builds the translation pipeline; it is called only when some record is
+    left to translate. ``settings`` names everything that decides the output (model, backend,
+    options, glossary hash): a different value refuses to resume an existing ``outdir``.
+    """
+
+    def __init__(self, reader: ArchiveReader, outdir: str | Path, make_pipeline: Callable, settings: dict,
+                 memory_path: str | Path | None = None, options: JobOptions = JobOptions(),
+                 warn: Callable[[str], None] | None = None, progress: Callable | None = None):
+        self.reader = reader
+        self.outdir = Path(outdir)
+        self.make_pipeline = make_pipeline
+        self.settings = settings
+        self.memory_path = Path(memory_path) if memory_path else self.outdir / MEMORY_FILE
+        self.options = options
+        self.warn = warn or (lambda message: print(f"koen: {message}", file=sys.stderr))
+        self.progress = progress
+        self._stall = _Stall()
+
+    # -- the run -------------------------------------------------------------------------------
+
+    def run(self) -> JobReport:
+        scan = self.reader.scan()
+        require_records(scan, str(getattr(self.reader, "path", "input")), self.options.skip_bad, self.warn)
+        if self.outdir.exists() and not self.outdir.is_dir():
+            raise KoenError(f"{self.outdir}: exists and is not a folder")
+        self.outdir.mkdir(parents=True, exist_ok=True)
+        memory = TranslationMemory(self.memory_path)
+        try:
+            return self._run(scan, memory)
+        finally:
+            memory.close()
+
+    def _run(self, scan: Scan, memory: TranslationMemory) -> JobReport:
+        db = memory.connection
+        db.execute("ATTACH DATABASE ? AS job", (str(self.outdir / STATE_FILE),))
+        fingerprint = self._fingerprint(scan)
+        with memory.transaction():
+            db.execute("CREATE TABLE IF NOT EXISTS job.state (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+            db.execute("CREATE TABLE IF NOT EXISTS job.records (seq INTEGER PRIMARY KEY, position INTEGER NOT NULL, "
+                       "line TEXT NOT NULL)")
+            row = db.execute("SELECT value FROM job.state WHERE key = 'fingerprint'").fetchone()
+            if row and row[0] != fingerprint and not self.options.redo:
+                raise KoenError(f"{self.outdir}: holds the output of a different job (the input, model, glossary or "
+                                f"options changed); use another output folder or --redo to start it over")
+            if self.options.redo or not row or row[0] != fingerprint:
+                db.execute("DELETE FROM job.records")
+                db.execute("INSERT OR REPLACE INTO job.state VALUES ('fingerprint', ?)", (fingerprint,))
+        records_path = self.outdir / RECORDS_FILE
+        if self.options.redo:
+            records_path.unlink(missing_ok=True)
+        done = db.execute("SELECT COUNT(*) FROM job.records").fetchone()[0]
+        self._sync_records_file(records_path, [line for (line,) in db.execute("SELECT line FROM job.records ORDER BY seq")])
+        report = JobReport(len(scan.records), 0, done, len(scan.bad))
+        pending = scan.records[done:]
+        if pending:
+            self._translate(scan.records, done, memory, records_path, report)
+        report.outputs = self._finish(scan, db)
+        return report
+
+    def _translate(self, records: list[Record], done: int, memory: TranslationMemory, records_path: Path,
+                   report: JobReport) -> None:
+        pipeline = self.make_pipeline()
+        report.model_loaded = True
+        provenance = pipeline.provenance()
+        options = getattr(getattr(pipeline.backend, "options", None), "__dict__", None)
+        bound: BoundMemory = memory.bind(model_identity(provenance, options))
+        pipeline.memory = bound
+        bar = self.progress(len(records), done) if self.progress else None
+        size = max(1, self.options.chunk_records)
+        try:
+            for start in range(done, len(records), size):
+                chunk = records[start:start + size]
+                with memory.transaction() as db:
+                    lines = self._translate_chunk(pipeline, chunk, provenance)
+                    self._stall("translated")
+                    db.executemany("INSERT INTO job.records (seq, position, line) VALUES (?, ?, ?)",
+                                   [(start + i, record.position, line) for i, (record, line) in enumerate(zip(chunk, lines))])
+                self._stall("committed")
+                self._append(records_path, lines)
+                report.translated_now += len(chunk)
+                if bar is not None:
+                    bar.update(len(chunk))
+        finally:
+            if bar is not None:
+                bar.close()
+        report.memory_hits, report.memory_misses = bound.hits, bound.misses
+
+    def _translate_chunk(self, pipeline, chunk: list[Record], provenance: dict) -> list[str]:
+        lines: list[str] = []
+        dates: list[datetime.date | None] = []
+        owners: list[tuple[int, str]] = []
+        for index, record in enumerate(chunk):
+            day = record.date or self.options.default_date
+            for name, text in record.fields.items():
+                for line in text.splitlines(keepends=True):
+                    lines.append(line)
+                    dates.append(day)
+                    owners.append((index, name))
+        results = pipeline.translate_lines(lines, dates=dates, chunk_size=max(1, len(lines))) if lines else []
+        translated = [{name: "" for name in record.fields} for record in chunk]
+        audits: list[dict[str, list]] = [{} for _ in chunk]
+        warnings: list[list[str]] = [[] for _ in chunk]
+        line_numbers: dict[tuple[int, str], int] = {}
+        for (index, name), result in zip(owners, results):
+            translated[index][name] += result.translation
+            number = line_numbers[(index, name)] = line_numbers.get((index, name), 0) + 1
+            audit = result.audit()
+            if any(span.span.translate for span in result.spans) or audit["warnings"]:
+                del audit["source"], audit["translation"]
+                audits[index].setdefault(name, []).append({"line": number, **audit})
+            warnings[index].extend(f"{name} line {number}: {w}" for w in result.warnings)
+        out = []
+        for record, fields, audit, warned in zip(chunk, translated, audits, warnings):
+            day = record.date or self.options.default_date
+            out.append(json.dumps({
+                "id": record.id, "location": record.location, "date": day.isoformat() if day else None,
+                "meta": record.meta, "source": record.fields, "translation": fields, "audit": audit,
+                "warnings": warned, "provenance": provenance,
+            }, ensure_ascii=False) + "\n")
+        return out
+
+    # -- files -----------------------------------------------------------------------------------
+
+    def _sync_records_file(self, path: Path, committed: list[str]) -> None:
+        """Make records.jsonl hold exactly the committed records (a kill may have torn it)."""
+        expected = [line.encode("utf-8") for line in committed]
+        data = path.read_bytes() if path.exists() else b""
+        present = data[:data.rfind(b"\n") + 1].splitlines(keepends=True) if data else []
+        if len(present) <= len(expected) and present == expected[:len(present)]:
+            with open(path, "ab") as handle:
+                handle.truncate(sum(len(line) for line in present))
+                handle.write(b"".join(expected[len(present):]))
+                handle.flush()
+                os.fsync(handle.fileno())
+        else:
+            self.warn(f"{path}: did not match the job's committed records; rewritten from them")
+            with atomic_writer(path, "wb") as handle:
+                handle.write(b"".join(expected))
+
+    def _append(self, path: Path, lines: list[str]) -> None:
+        data = "".join(lines).encode("utf-8")
+        with open(path, "ab") as handle:
+            if STALL_ENV in os.environ:
+                half = len(data) // 2
+                handle.write(data[:half])
+                handle.flush()
+                self._stall("appending")
+                data = data[half:]
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+
+    def _write(self, path: Path, data: bytes) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        for stale in path.parent.glob(f".{path.name}.*.tmp"):      # left by a run killed while writing
+            stale.unlink(missing_ok=True)
+        with atomic_writer(path, "wb") as handle:
+            if STALL_ENV in os.environ:
+                handle.write(data[:len(data) // 2])
+                handle.flush()
+                self._stall("rendering")
+                data = data[len(data) // 2:]
+            handle.write(data)
+
+    def _finish(self, scan: Scan, db) -> list[Path]:
+        rows = [json.loads(line) for (line,) in db.execute("SELECT line FROM job.records ORDER BY seq")]
+        translations = {record.position: row["translation"] for record, row in zip(scan.records, rows)}
+        outputs = []
+        for rendered in self.reader.render(scan, translations):
+            target = self.outdir / RENDERED_DIR / rendered.path
+            self._write(target, rendered.data)
+            outputs.append(target)
+        summary = _summarize(rows, scan, self.reader.describe())
+        target = self.outdir / SUMMARY_FILE
+        self._write(target, (json.dumps(summary, ensure_ascii=False, indent=2) + "\n").encode("utf-8"))
+        return [self.outdir / RECORDS_FILE, *outputs, target]
+
+    def _fingerprint(self, scan: Scan) -> str:
+        identity = {"input": scan.fingerprint, "reader": self.reader.describe(), "settings": self.settings,
+                    "skipped": [bad.position for bad in scan.bad], "chunk_records": self.options.chunk_records,
+                    "default_date": self.options.default_date.isoformat() if self.options.default_date else None}
+        return hashlib.sha256(json.dumps(identity, sort_keys=True, default=str).encode("utf-8")).hexdigest()
+
+
+def _summarize(rows: list[dict], scan: Scan, reader: dict) -> dict:
+    spans = split = terms = terms_found = terms_by_model = numbers = numbers_found = warnings = 0
+    for row in rows:
+        warnings += len(row["warnings"])
+        for audits in row["audit"].values():
+            for audit in audits:
+                for span in audit["spans"]:
+                    if "translation" in span:
+                        spans += 1
+                        split += bool(span.get("split"))
+                for term in audit["terms"]:
+                    terms += 1
+                    terms_found += term["found"]
+                    terms_by_model += term["by_model"]
+                for number in audit["numbers"]:
+                    numbers += 1
+                    numbers_found += number["found"]
+    return {
+        "input": reader, "records": len(rows),
+        "skipped": [{"id": bad.id, "location": bad.location, "problem": bad.problem} for bad in scan.bad],
+        "korean_spans": spans, "split_spans": split, "terms": terms, "terms_found": terms_found,
+        "terms_by_model": terms_by_model, "numbers": numbers, "numbers_found": numbers_found, "warnings": warnings,
+        "provenance": rows[0]["provenance"] if rows else None,
+    }
