@@ -21,7 +21,13 @@ app = typer.Typer(
 )
 
 
+_registered = False
+
+
 def _register() -> None:
+    global _registered
+    if _registered:
+        return
     from glossary.cli import app as glossary_app
     from eval.cli import app as eval_app
 
@@ -30,6 +36,7 @@ def _register() -> None:
     commands.register(app)
     app.add_typer(glossary_app, name="glossary", help="Edit, lint, match and exchange the terminology glossary.")
     app.add_typer(eval_app, name="eval", help="Score translations, compare systems, gate regressions.")
+    _registered = True
     app.add_typer(__import__("mt.archive.cli", fromlist=["app"]).app, name="archive", help="Translate whole archives: resumable, with a translation memory.")
 
 

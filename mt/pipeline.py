@@ -47,9 +47,13 @@ class Job:
     protections: list[Protection]
     children: list["Job"] = field(default_factory=list)   # quoted insides, translated first
     model_input: str = ""
-    pieces: int = 1
+    inputs: list[str] = field(default_factory=list)        # model_input, split to fit the model
     output: str = ""
     removed_numbers: list[str] = field(default_factory=list)
+
+    @property
+    def pieces(self) -> int:
+        return max(1, len(self.inputs))
 
 
 @dataclass
@@ -233,7 +237,7 @@ class Pipeline:
         for job in jobs:
             protected = _replacement_ranges(job)
             pieces = split_to_fit(job.model_input, self.backend.count_tokens, limit, protected)
-            job.pieces = len(pieces)
+            job.inputs = pieces
             piece_lists.append(pieces)
         unique = list(dict.fromkeys(p for pieces in piece_lists for p in pieces if has_hangul(p)))
         translated = dict(zip(unique, self._translate_unique(unique)))
