@@ -49,7 +49,7 @@ class JsonlReader:
             try:
                 row = json.loads(text)
             except json.JSONDecodeError as exc:
-                bad.append(BadRecord(position, str(position + 1), location, f"invalid JSON ({exc.msg} at column {exc.colno})"))
+                bad.append(BadRecord(position, str(position + 1), location, f"invalid JSON ({exc.msg} at character {exc.pos + 1})"))
                 continue
             record = row_record(row, position, location, self.fields)
             if isinstance(record, BadRecord):

@@ -1,0 +1,170 @@
+"""The resumable archive job: memory reuse, dates, bad records, settings, and real kill -9 resumes."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+
+from archive_helpers import BOILERPLATE, CountingBackend, output_files, write_listing
+from mt.archive.jobs import STALL_ENV, ArchiveJob, JobOptions
+from mt.archive.readers import open_reader
+from mt.errors import KoenError
+
+DATA = Path(__file__).resolve().parent / "data"
+ROOT = DATA.parent.parent
+
+
+def romanize_factory(backends: list, glossary: str | None = None):
+    def make():
+        from mt.pipeline import Pipeline
+
+        pipeline = Pipeline.from_options(model="romanize", backend="romanize", glossary=glossary)
+        pipeline.backend = CountingBackend(pipeline.backend)
+        backends.append(pipeline.backend)
+        return pipeline
+    return make
+
+
+def run_job(archive, outdir, backends, memory=None, settings=None, **options):
+    job = ArchiveJob(open_reader(archive), outdir, romanize_factory(backends), settings or {"backend": "romanize"},
+                     memory_path=memory, options=JobOptions(**{"chunk_records": 4, **options}), warn=lambda m: None)
+    return job.run()
+
+
+def test_rerun_translates_nothing_and_output_is_identical(tmp_path):
+    archive = write_listing(tmp_path / "listing.txt", 10)
+    backends: list[CountingBackend] = []
+    first = run_job(archive, tmp_path / "out1", backends)
+    assert first.translated_now == 10 and first.model_loaded and backends[0].calls >= 3
+    # the boilerplate sentence repeated in every record reached the model once
+    assert sum(text.count("스마트도시 확산") for text in backends[0].texts) == 1
+    assert first.memory_hits == 2          # chunks 2 and 3 found it in the memory
+    expected = output_files(tmp_path / "out1")
+    assert set(expected) == {"records.jsonl", "summary.json", "rendered/listing.txt"}
+    records = [json.loads(line) for line in expected["records.jsonl"].decode().splitlines()]
+    assert [r["id"] for r in records] == [str(n) for n in range(1, 11)]
+    assert all(BOILERPLATE not in r["translation"]["body"] and "[...]" in r["translation"]["body"] for r in records)
+    assert records[0]["provenance"]["backend"] == "romanize" and records[0]["provenance"]["glossary_sha256"] is None
+
+    again = run_job(archive, tmp_path / "out1", backends)                   # finished: nothing to load
+    assert again.translated_now == 0 and not again.model_loaded and len(backends) == 1
+    redo = run_job(archive, tmp_path / "out1", backends, redo=True)         # everything again, all from memory
+    assert redo.translated_now == 10 and backends[1].calls == 0 and redo.memory_misses == 0
+    assert output_files(tmp_path / "out1") == expected
+    shared = run_job(archive, tmp_path / "out2", backends, memory=tmp_path / "out1" / "translation-memory.sqlite")
+    assert shared.translated_now == 10 and backends[2].calls == 0
+    assert output_files(tmp_path / "out2") == expected
+
+
+def test_record_dates_select_dated_glossary_entries(tmp_path):
+    from glossary.termbase import default_glossary_path
+
+    archive = tmp_path / "dated.txt"
+    archive.write_text("Home/Policy/Report\n\nOld\n\n2010-05-01T10:00:00+09:002010.05.01|Report|\n\n국토부는 발표하였다.\n\n"
+                       "New\n\n2025-07-01T10:00:00+09:002025.07.01|Report|\n\n국토부는 발표하였다.\n", encoding="utf-8")
+    job = ArchiveJob(open_reader(archive), tmp_path / "out", romanize_factory([], str(default_glossary_path())),
+                     {"backend": "romanize"}, warn=lambda m: None)
+    job.run()
+    old, new = [json.loads(line) for line in (tmp_path / "out" / "records.jsonl").read_text().splitlines()]
+    assert old["date"] == "2010-05-01" and new["date"] == "2025-07-01"
+    assert "Ministry of Land, Transport and Maritime Affairs" in old["translation"]["body"]
+    assert "Ministry of Land, Infrastructure and Transport" in new["translation"]["body"]
+    assert old["audit"]["body"][0]["terms"][0]["expected"] == "Ministry of Land, Transport and Maritime Affairs"
+
+
+def test_bad_records_stop_the_job_or_are_skipped(tmp_path):
+    bad = DATA / "archive-bad" / "no-date-line.txt"
+    with pytest.raises(KoenError, match=r"no-date-line.txt:9: record 2: .*no date line"):
+        run_job(bad, tmp_path / "stopped", [])
+    assert not (tmp_path / "stopped").exists()
+    warnings = []
+    job = ArchiveJob(open_reader(bad), tmp_path / "out", romanize_factory([]), {}, options=JobOptions(skip_bad=True),
+                     warn=warnings.append)
+    report = job.run()
+    assert report.records == 2 and report.skipped == 1
+    assert warnings and "skipped" in warnings[0] and "no-date-line.txt:9" in warnings[0]
+    summary = json.loads((tmp_path / "out" / "summary.json").read_text())
+    assert summary["records"] == 2 and summary["skipped"][0]["id"] == "2"
+    rendered = (tmp_path / "out" / "rendered" / "no-date-line.txt").read_text().splitlines()
+    source = bad.read_text().splitlines()
+    assert rendered[8:11] == source[8:11]          # the skipped record is kept as it was
+    assert rendered[6] != source[6]                  # record 1's body was translated
+
+
+def test_changed_settings_do_not_resume(tmp_path):
+    archive = write_listing(tmp_path / "listing.txt", 3)
+    run_job(archive, tmp_path / "out", [], settings={"model": "a"})
+    with pytest.raises(KoenError, match="different job"):
+        run_job(archive, tmp_path / "out", [], settings={"model": "b"})
+    assert run_job(archive, tmp_path / "out", [], settings={"model": "b"}, redo=True).translated_now == 3
+
+
+# -- kill -9 ----------------------------------------------------------------------------------
+
+def _command(archive: Path, outdir: Path, extra: list[str]) -> list[str]:
+    return ["archive", "translate", str(archive), str(outdir), "--chunk-records", "3", *extra]
+
+
+def _run_until_stalled(args: list[str], point: str) -> None:
+    """Run koen in a subprocess, wait until it pauses at ``point``, then SIGKILL it."""
+    env = {**os.environ, STALL_ENV: point, "HF_HUB_OFFLINE": "1"}
+    process = subprocess.Popen([sys.executable, "-m", "koen", *args], cwd=ROOT, env=env,
+                               stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True)
+    watchdog = threading.Timer(180, process.kill)
+    watchdog.start()
+    try:
+        seen = []
+        for line in process.stderr:
+            seen.append(line)
+            if line.startswith("koen-archive-stall:"):
+                os.kill(process.pid, signal.SIGKILL)
+                break
+        assert process.wait() == -signal.SIGKILL, "".join(seen)
+    finally:
+        watchdog.cancel()
+        process.stderr.close()
+
+
+def _kill_and_resume(tmp_path: Path, extra: list[str], points: list[str], checks=None) -> None:
+    from typer.testing import CliRunner
+
+    from mt.archive.cli import app
+
+    archive = write_listing(tmp_path / "listing.txt", 12)
+    baseline = CliRunner().invoke(app, _command(archive, tmp_path / "baseline", extra)[0:])
+    assert baseline.exit_code == 0, baseline.output
+    expected = output_files(tmp_path / "baseline")
+    outdir = tmp_path / "killed"
+    for point in points:
+        _run_until_stalled(_command(archive, outdir, extra), point)
+        if checks and point in checks:
+            checks[point](outdir)
+    final = subprocess.run([sys.executable, "-m", "koen", *_command(archive, outdir, extra)], cwd=ROOT,
+                           capture_output=True, text=True, env={**os.environ, "HF_HUB_OFFLINE": "1"})
+    assert final.returncode == 0, final.stderr
+    assert output_files(outdir) == expected
+    assert len((outdir / "records.jsonl").read_text().splitlines()) == 12
+
+
+def test_kill_at_every_stage_then_resume_gives_identical_bytes(tmp_path):
+    def torn(outdir):
+        assert not (outdir / "records.jsonl").read_bytes().endswith(b"\n")
+
+    def temp_left(outdir):
+        assert list((outdir / "rendered").glob(".listing.txt.*.tmp"))
+
+    _kill_and_resume(tmp_path, ["--backend", "romanize"],
+                     ["translated:2", "appending:1", "committed:1", "rendering:1"],
+                     {"appending:1": torn, "rendering:1": temp_left})
+
+
+def test_kill_resume_with_a_real_model(tmp_path, tiny_marian_ct2):
+    _kill_and_resume(tmp_path, ["--backend", "ctranslate2", "--model", str(tiny_marian_ct2), "--batch-size", "4"],
+                     ["translated:2", "committed:2"])
