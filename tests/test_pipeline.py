@@ -240,3 +240,16 @@ def test_dated_glossary_entries_follow_the_document_date(romanize_pipeline):
     before = entry.valid_to - datetime.timedelta(days=1)
     result = romanize_pipeline.translate_lines([f"{entry.korean}는 발표했다."], date=before)[0]
     assert entry.english in result.translation
+
+
+def test_no_number_in_the_output_that_the_source_does_not_justify(tiny_m2m100):
+    from mt.numbers import account_numbers, unjustified_numbers
+
+    raw = load_backend("transformers", model=str(tiny_m2m100)).translate(["국토교통부는 3개 지역을 선정했다."])[0]
+    assert unjustified_numbers(raw, "국토교통부는 3개 지역을 선정했다.")   # the random model invents digits
+    pipeline = Pipeline.from_options(model=str(tiny_m2m100), glossary=None)
+    lines = ["□ 2027년까지 165억 원을 투입하여 3개 지역을 선정했다.", "6월 26일 14:00에 30~40% 늘었다."]
+    for line, result in zip(lines, pipeline.translate_lines(lines)):
+        translation = result.spans[-1].translation
+        assert unjustified_numbers(translation, line) == []
+        assert all(check.found for check in account_numbers(line, result.translation))
