@@ -223,3 +223,11 @@ def check_matching(
     typer.echo(f"precision {result.precision:.4f}  recall {result.recall:.4f}  (hits {result.true_positives}, false {result.false_positives}, missed {result.false_negatives})")
     if result.failures:
         raise typer.Exit(1)
+
+
+# -- editors' workbench: `mine` and `serve` live in glossary/mine.py and glossary/web/ ------------
+from .mine import mine_command  # noqa: E402
+from .web.cli import serve_command  # noqa: E402
+
+app.command("mine")(mine_command)
+app.command("serve")(serve_command)

@@ -1,0 +1,1 @@
+"""The editors' workbench: `koen glossary serve`, a local web page over the glossary TSV."""

@@ -1,0 +1,41 @@
+"""`koen glossary serve`: the command that starts the workbench (Starlette is imported only here)."""
+
+from __future__ import annotations
+
+import ipaddress
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from mt.errors import KoenError
+
+
+def serve_command(
+    glossary: Optional[Path] = typer.Option(None, "--glossary", "-g", help="Glossary TSV to edit (default: the starter glossary)."),
+    archive: Optional[Path] = typer.Option(None, "--archive", "-a", help="Archive for concordances (the press-release listing or a text file)."),
+    host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on; keep the loopback default unless you know why."),
+    port: int = typer.Option(8765, "--port", "-p", min=0, max=65535, help="Port to listen on."),
+    model: Optional[str] = typer.Option(None, "--model", "-m", help="Model for the concordance's translations (hub id or local directory)."),
+    backend: Optional[str] = typer.Option(None, "--backend", help="transformers | ctranslate2 | romanize (default: romanize without --model, else transformers)."),
+) -> None:
+    """Serve the editors' workbench: search, edit, approve candidates, see concordances."""
+    import uvicorn
+
+    from ..termbase import default_glossary_path
+    from .app import create_app
+
+    path = glossary if glossary is not None else default_glossary_path()
+    if archive is not None and not archive.is_file():
+        raise KoenError(f"{archive}: no such archive file")
+    chosen_backend = backend or ("transformers" if model else "romanize")
+    hosts = {"127.0.0.1", "localhost", "::1", host}
+    try:
+        loopback = ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        loopback = host == "localhost"
+    if not loopback:
+        typer.echo(f"koen: warning: listening on {host}: anyone who can reach this address can edit {path}", err=True)
+    app = create_app(path, archive, backend=chosen_backend, model=model, allowed_hosts=sorted(hosts))
+    typer.echo(f"koen glossary workbench on http://{host}:{port}/ editing {path} (Ctrl-C to stop)", err=True)
+    uvicorn.run(app, host=host, port=port, log_level="warning")

@@ -1,0 +1,92 @@
+"""A term's concordance: the archive sentences it occurs in, translated now, term honoured or not."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..mine import Document, read_documents
+from ..termbase import Entry
+
+MAX_LINES = 20
+
+
+@dataclass(frozen=True)
+class ConcordanceLine:
+    doc_id: str
+    date: datetime.date | None
+    before: str
+    term: str
+    after: str
+    translation: str
+    honoured: bool
+    enforced: bool           # the glossary made the translation use the term (approved entries only)
+
+
+class Concordance:
+    """Occurrences of glossary entries in one archive, translated with one backend."""
+
+    def __init__(self, archive: str | Path, backend: str = "romanize", model: str | None = None):
+        self.archive = Path(archive).resolve()
+        self.documents: list[Document] = read_documents(self.archive)
+        self.backend_name = backend
+        self.model = model
+        self._engine = None
+        self._matchers: dict[str, object] = {}
+        self._lock = threading.Lock()   # one Kiwi and one model, used one request at a time
+
+    @property
+    def label(self) -> str:
+        return self.backend_name + (f" {self.model}" if self.model else "")
+
+    def _pipeline(self, entries: list[Entry], version: str):
+        from glossary.match import Matcher
+        from mt.backends.checkpoint import DEFAULT_MODEL
+        from mt.korean import kiwi
+        from mt.pipeline import Pipeline
+
+        if self._engine is None:
+            self._engine = Pipeline.from_options(model=self.model or DEFAULT_MODEL, backend=self.backend_name).backend
+        matcher = self._matchers.get(version)
+        if matcher is None:
+            matcher = Matcher(entries)
+            matcher._kiwi = kiwi()  # share the process's analyser: loading another costs seconds
+            self._matchers = {version: matcher}
+        return Pipeline(self._engine, matcher=matcher, glossary_hash=version)
+
+    def lines(self, entry: Entry, entries: list[Entry], version: str, limit: int = MAX_LINES) -> list[ConcordanceLine]:
+        from glossary.match import Matcher
+        from mt.korean import kiwi, split_sentences
+
+        with self._lock:
+            finder = Matcher([dataclasses.replace(entry, status="approved")], title_context=False)
+            finder._kiwi = kiwi()
+            found = []
+            for document in self.documents:
+                for unit in document.units:
+                    if not any(form and form[:1] in unit.text for form in entry.forms):
+                        continue
+                    for start, end in split_sentences(unit.text):
+                        sentence = unit.text[start:end].strip()
+                        for hit in finder.find(sentence, document.date):
+                            found.append((document, sentence, hit))
+                            if len(found) >= limit:
+                                break
+                        if len(found) >= limit:
+                            break
+            if not found:
+                return []
+            pipeline = self._pipeline(entries, version)
+            results = pipeline.translate_lines([s for _, s, _ in found], dates=[d.date for d, _, _ in found])
+        lines = []
+        for (document, sentence, hit), result in zip(found, results):
+            records = [t for t in result.audit()["terms"] if t.get("entry") == entry.id]
+            enforced = bool(records)
+            honoured = all(t["found"] for t in records) if records else \
+                bool(entry.target) and entry.target.lower() in result.translation.lower()
+            lines.append(ConcordanceLine(document.id, document.date, sentence[:hit.start], hit.surface,
+                                         sentence[hit.end:], result.translation, honoured, enforced))
+        return lines
