@@ -3,8 +3,8 @@
 The steps, each its own function:
 
 1. ``read_documents``: the archive as documents with an id (``file:line`` of the title), a date
-   and text units (title, body). The listing format of the press-release archive is read as
-   records; any other text file is one document per non-blank line, undated.
+   and text units (title, body), read by ``mt.archive``'s readers (the press-release listing,
+   JSONL, a folder of .txt/.md files, HF datasets).
 2. ``noun_phrases``: Kiwi analyses each unit. A *word* is a stretch between spaces and
    punctuation (a hyphen between letters stays inside: K-드론). A word takes part in a phrase when
    it is nouns (NNG, NNP, SL) followed by nothing, or only by particles or the copula (the
@@ -40,7 +40,7 @@ from typing import Iterable, Optional, Sequence
 import typer
 
 from mt.errors import KoenError
-from mt.textio import read_lines, write_text_atomic
+from mt.textio import write_text_atomic
 
 from .termbase import HEADER, Entry, Termbase, default_glossary_path, has_hangul, match_key
 
@@ -60,7 +60,6 @@ EDGE_STOP_NOUNS = frozenset(
     "선정 추진 지원 개최 발표 운영 실시 참여 마련 확대 강화 개선 구축 도입 활용 개발 발굴 계획 방안 예정 공모".split()
 )
 
-_RECORD_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}T[\d:]+[+-]\d{2}:\d{2}(\d{4})\.(\d{2})\.(\d{2})\|[^|]*\|\s*$")
 _WORD_BREAK = re.compile(r"[\s\u00a0\u3000]+|[^\w\-]|(?<![A-Za-z0-9가-힣])-|-(?![A-Za-z0-9가-힣])")
 _LATIN_TEXT = r"[A-Za-z0-9][A-Za-z0-9&.,'’/+\- ]*[A-Za-z0-9.)]?"
 _ACRONYM_RE = re.compile(r"^[A-Z0-9][A-Z0-9&+\-]{0,7}$")
@@ -90,50 +89,25 @@ class Document:
     units: list[TextUnit]
 
 
-def read_documents(path: str | Path) -> list[Document]:
-    """The archive's documents: listing records when the file has them, else one per line."""
+def read_documents(path: str | Path, format: str = "auto", skip_bad: bool = False, warn=None) -> list[Document]:
+    """The archive's documents, read by ``mt.archive``'s readers (listing, JSONL, folder, datasets).
+
+    A bad record stops the mining with its location unless ``skip_bad``, as in ``koen archive``.
+    """
+    from mt.archive.base import require_records
+    from mt.archive.readers import open_reader
+
     p = Path(path)
-    lines = [line.rstrip("\r\n") for line in read_lines(p)]
-    records = _listing_records(p.name, lines)
-    if records:
-        return records
-    return [Document(f"{p.name}:{n}", None, text.strip()[:80], [TextUnit(n, text)])
-            for n, text in enumerate(lines, start=1) if text.strip() and not text.lstrip().startswith("#")]
-
-
-def _listing_records(name: str, lines: list[str]) -> list[Document]:
-    """Records of the listing format (title, timestamps+date+category, body; see FORMAT.md)."""
+    scan = open_reader(p, format).scan()
+    require_records(scan, str(p), skip_bad, warn or (lambda message: None))
     documents = []
-    for index, line in enumerate(lines):
-        found = _RECORD_DATE_RE.match(line.strip())
-        if not found:
-            continue
-        title_index = index - 1
-        while title_index >= 0 and not lines[title_index].strip():
-            title_index -= 1
-        units = []
-        if title_index >= 0:
-            units.append(TextUnit(title_index + 1, lines[title_index]))
-        body_index = _next_text_line(lines, index + 1)
-        after_body = _next_text_line(lines, body_index + 1)
-        body_is_next_title = after_body < len(lines) and _RECORD_DATE_RE.match(lines[after_body].strip())
-        if body_index < len(lines) and not _RECORD_DATE_RE.match(lines[body_index].strip()) and not body_is_next_title:
-            units.append(TextUnit(body_index + 1, lines[body_index]))
-        year, month, day = (int(g) for g in found.groups())
-        try:
-            date = datetime.date(year, month, day)
-        except ValueError:
-            date = None
-        title = units[0].text.strip() if units else ""
-        first_line = units[0].line if units else index + 1
-        documents.append(Document(f"{name}:{first_line}", date, title, units))
+    for record in scan.records:
+        lines = record.meta.get("lines") or {}
+        first = lines.get("title")
+        doc_id = f"{p.name}:{first}" if first else f"{p.name}#{record.id}"
+        units = [TextUnit(lines.get(name, 0), text) for name, text in record.fields.items() if text]
+        documents.append(Document(doc_id, record.date, record.fields.get("title", "").strip(), units))
     return documents
-
-
-def _next_text_line(lines: list[str], index: int) -> int:
-    while index < len(lines) and not lines[index].strip():
-        index += 1
-    return index
 
 
 # -- noun phrases ------------------------------------------------------------------------------
@@ -552,7 +526,9 @@ def candidates_to_text(candidates: Iterable[Candidate], archive_name: str) -> st
 
 
 def mine_command(
-    archive: Path = typer.Argument(..., help="Archive to mine: the press-release listing, or any text file (one document per line)."),
+    archive: Path = typer.Argument(..., help="Archive to mine: the press-release listing, JSONL, a folder of .txt/.md, a datasets folder."),
+    format: str = typer.Option("auto", "--format", help="auto | listing | jsonl | folder | datasets (as for koen archive)."),
+    skip_bad: bool = typer.Option(False, "--skip-bad", help="Report malformed records and go on without them."),
     glossary: Optional[Path] = typer.Option(None, "--glossary", "-g", help="Glossary whose terms are left out (default: the starter glossary; 'none' for no glossary)."),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the candidates TSV here (atomically) instead of standard output."),
     min_count: int = typer.Option(1, "--min-count", min=1, help="Leave out phrases seen fewer times."),
@@ -562,7 +538,7 @@ def mine_command(
     backend: str = typer.Option("transformers", "--backend", help="Backend for --model: transformers | ctranslate2 | romanize."),
 ) -> None:
     """Mine term candidates from an archive, with evidence and suggested English, as candidate rows."""
-    documents = read_documents(archive)
+    documents = read_documents(archive, format, skip_bad, lambda message: typer.echo(f"koen: warning: {message}", err=True))
     if not documents:
         raise KoenError(f"{archive}: no text to mine")
     termbase = None

@@ -26,8 +26,8 @@ def serve_command(
     from .app import create_app
 
     path = glossary if glossary is not None else default_glossary_path()
-    if archive is not None and not archive.is_file():
-        raise KoenError(f"{archive}: no such archive file")
+    if archive is not None and not archive.exists():
+        raise KoenError(f"{archive}: no such archive file or folder")
     chosen_backend = backend or ("transformers" if model else "romanize")
     hosts = {"127.0.0.1", "localhost", "::1", host}
     try:
