@@ -12,7 +12,7 @@ from mt.korean import has_hangul
 from mt.pipeline import Pipeline, summarize
 from mt.segment import segment
 
-BULLET_O = re.compile(r"(?:(?<=\s)|^)ㅇ(?=\s)")
+BULLET_O = re.compile(r"(?:(?<=\s)|^)ㅇ(?=\s|$)")
 
 
 def without_bullet_o(text):
@@ -253,3 +253,24 @@ def test_no_number_in_the_output_that_the_source_does_not_justify(tiny_m2m100):
         translation = result.spans[-1].translation
         assert unjustified_numbers(translation, line) == []
         assert all(check.found for check in account_numbers(line, result.translation))
+
+
+def test_fuzzed_mixed_text_keeps_english_and_leaves_no_hangul(romanize_pipeline, tiny_marian):
+    import random
+
+    from conftest import ARCHIVE, DATA
+
+    korean = (DATA / "corpus" / "flores200-dev.200.ko").read_text(encoding="utf-8").split()
+    english = ARCHIVE.read_text(encoding="utf-8").split()
+    marks = ["□", "ㅇ", "○", "◈", "▲", "※", "-", "*", "「", "」", "‘", "’", "“", "”", "(", ")", "‧", ".", ",", "165억", "원"]
+    rng = random.Random(11)
+    texts = []
+    for _ in range(200):
+        words = [rng.choice(rng.choice([korean, english, english, marks])) for _ in range(rng.randint(1, 30))]
+        texts.append(rng.choice([" ", "", " "]).join(words))
+    marian = Pipeline.from_options(model=str(tiny_marian), glossary=str(default_glossary_path()),
+                                   max_output_tokens=12)
+    for pipeline, sample in ((romanize_pipeline, texts), (marian, texts[:80])):
+        for text, result in zip(sample, pipeline.translate_lines(sample)):
+            assert not has_hangul(without_bullet_o(result.translation)), (text, result.translation)
+            assert_layout_kept(text, result.translation)

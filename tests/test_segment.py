@@ -7,7 +7,7 @@ import pytest
 from mt.korean import has_hangul
 from mt.segment import latin_islands, segment
 
-BULLET_O = re.compile(r"(?:(?<=\s)|^)ㅇ(?=\s)")
+BULLET_O = re.compile(r"(?:(?<=\s)|^)ㅇ(?=\s|$)")
 
 
 def translate_texts(text):
@@ -111,3 +111,27 @@ def test_numbers_and_units_stay_inside_korean_sentences():
 def test_empty_and_whitespace():
     assert segment("") == []
     assert [s.kind for s in segment("   \t")] == ["keep"]
+
+
+def test_every_hangul_character_lands_in_a_translate_span():
+    """Mixed text built from archive and corpus fragments: nothing Korean is left in keep spans
+    except the jamo bullet, and keep spans hold the English exactly."""
+    import random
+
+    from conftest import ARCHIVE, DATA
+
+    korean = (DATA / "corpus" / "flores200-dev.200.ko").read_text(encoding="utf-8").split()
+    english = ARCHIVE.read_text(encoding="utf-8").split()
+    marks = ["□", "ㅇ", "○", "◈", "▲", "※", "-", "*", "「", "」", "‘", "’", "“", "”", "(", ")", "‧", ".", ","]
+    rng = random.Random(7)
+    for _ in range(300):
+        words = []
+        for _ in range(rng.randint(1, 40)):
+            pool = rng.choice([korean, english, english, marks])
+            words.append(rng.choice(pool))
+        glue = rng.choice([" ", "", " ", "  "])
+        text = glue.join(words)
+        spans = segment(text)
+        assert "".join(s.text for s in spans) == text
+        kept = "".join(s.text for s in spans if not s.translate)
+        assert not has_hangul(BULLET_O.sub("", kept)), (text, kept)
