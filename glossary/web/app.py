@@ -94,8 +94,8 @@ def create_app(glossary: str | Path, archive: str | Path | None = None, *, backe
     def same_origin(request: Request) -> bool:
         own = f"{request.url.scheme}://{request.headers.get('host', '')}"
         origin = request.headers.get("origin")
-        if origin is not None and origin != "null":
-            return origin == own
+        if origin:
+            return origin == own      # "null" (sandboxed or privacy-stripped) is refused too
         referer = request.headers.get("referer")
         if referer:
             parsed = urllib.parse.urlsplit(referer)
