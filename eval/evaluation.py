@@ -56,7 +56,7 @@ def evaluate(
     references: Sequence[Sequence[str]],
     sources: Sequence[str] | None = None,
     termbase=None,
-    date: str | None = None,
+    date=None,
     metrics: Sequence[str] = METRIC_KEYS,
 ) -> Evaluation:
     """Score ``hypotheses``; term success needs ``sources`` and ``termbase``, numbers need ``sources``."""

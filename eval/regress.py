@@ -99,7 +99,7 @@ def make_baseline(
                 "path": _relative_to(source_path, base_dir), "sha256": sha256_segments(sources or []),
             },
         },
-        "date": date,
+        "date": None if date is None else str(date),
         "scores": {key: scores.get(key) for key in (*METRIC_KEYS, *SHARE_METRICS)},
         "signatures": scores["signatures"],
         "hypotheses": {"sha256": sha256_segments(list(hypotheses)), "lines": list(hypotheses)},

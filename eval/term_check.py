@@ -61,14 +61,29 @@ def load_termbase(path: str | Path):
     return Termbase.load(path)
 
 
+def parse_date(date):
+    """``YYYY-MM-DD`` (or a ``datetime.date``) for date-limited glossary entries."""
+    import datetime
+
+    if date is None or isinstance(date, datetime.date):
+        return date
+    try:
+        return datetime.date.fromisoformat(str(date))
+    except ValueError:
+        from mt.errors import KoenError
+
+        raise KoenError(f"--date {date}: expected YYYY-MM-DD") from None
+
+
 def check_terms(
     sources: Sequence[str],
     hypotheses: Sequence[str],
     termbase,
-    date: str | None = None,
+    date=None,
 ) -> TermReport:
     from glossary.match import Matcher
 
+    date = parse_date(date)
     matcher = Matcher(termbase)
     report = TermReport(glossary_sha256=termbase.sha256())
     for number, (source, hypothesis) in enumerate(zip(sources, hypotheses), start=1):
