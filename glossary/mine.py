@@ -55,9 +55,12 @@ NOUN_TAGS = frozenset({"NNG", "NNP", "SL", "SH"})
 # Common nouns that make no term at the edge of a phrase (공모 결과, 이번 사업).
 EDGE_STOP_NOUNS = frozenset(
     "결과 관련 이번 올해 지난해 내년 금년 현재 당시 이후 이전 경우 대상 이상 이하 가운데 최근 일부 전체 "
-    "각종 다양 여러 모든 향후 기존 신규 주요 해당 본 총 약 등 및 간 내 외 중 전 후 위 말 초 시 분 개 "
-    # verbal nouns (선정하다, 추진하다): "지역 선정" is an event, not a name
-    "선정 추진 지원 개최 발표 운영 실시 참여 마련 확대 강화 개선 구축 도입 활용 개발 발굴 계획 방안 예정 공모".split()
+    "각종 다양 여러 모든 향후 기존 신규 주요 해당 본 총 약 등 및 간 내 외 중 전 후 위 말 초 시 분 개".split()
+)
+# Verbal nouns (선정하다, 수행하다) ending a phrase make it an event, not a name: 지역 선정, 제천시 공동수행.
+VERBAL_NOUNS = frozenset(
+    "선정 추진 지원 개최 발표 운영 실시 참여 마련 확대 강화 개선 구축 도입 활용 개발 발굴 계획 방안 예정 공모 "
+    "수행 실증 운항 설정 공개 제공 연계 수집 분석 점검 시행 검토 협의 논의 완료 착수 지정 신청 접수".split()
 )
 
 _WORD_BREAK = re.compile(r"[\s\u00a0\u3000]+|[^\w\-]|(?<![A-Za-z0-9가-힣])-|-(?![A-Za-z0-9가-힣])")
@@ -218,7 +221,7 @@ def _acceptable(words: Sequence[Word]) -> bool:
             return False
     if any(w.latin_only and not _ACRONYM_RE.match("".join(f for f, _ in w.morphemes)) for w in words):
         return False
-    return True
+    return words[-1].morphemes[-1][0] not in VERBAL_NOUNS
 
 
 def _is_term_like(morphemes: Sequence[tuple[str, str]], surface: str) -> bool:
@@ -229,6 +232,13 @@ def _is_term_like(morphemes: Sequence[tuple[str, str]], surface: str) -> bool:
     if len(nouns) >= 2:
         return True
     return nouns[0][1] == "NNP" or len(nouns[0][0]) >= LONE_NOUN_MIN_CHARS
+
+
+def _candidate_words(text: str, words: Sequence[Word]) -> bool:
+    if len(words) > MAX_WORDS or not _acceptable(words):
+        return False
+    surface = " ".join(text[words[0].start:words[-1].end].split())
+    return _is_term_like(tuple(m for w in words for m in w.morphemes), surface)
 
 
 def noun_phrases(text: str, tokens, doc: int = 0, unit: int = 0) -> list[Occurrence]:
@@ -246,8 +256,11 @@ def noun_phrases(text: str, tokens, doc: int = 0, unit: int = 0) -> list[Occurre
                 morphemes = tuple(m for w in words for m in w.morphemes)
                 if not _is_term_like(morphemes, surface):
                     continue
-                found.append(Occurrence(doc, unit, start, end, surface, morphemes,
-                                        keys[i - 1] if i > 0 else None, keys[j] if j < len(run) else None))
+                # A neighbour counts only when the longer phrase could be a candidate itself: 제천시 is
+                # a term even though it is always followed by 공동수행 (an event, not a name).
+                left = keys[i - 1] if i > 0 and _candidate_words(text, run[i - 1:j]) else None
+                right = keys[j] if j < len(run) and _candidate_words(text, run[i:j + 1]) else None
+                found.append(Occurrence(doc, unit, start, end, surface, morphemes, left, right))
     return found
 
 

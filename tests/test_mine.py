@@ -70,14 +70,14 @@ def test_archive_is_read_as_dated_records(archive_docs):
 def test_archive_with_empty_glossary_lists_its_terms_on_top(archive_empty):
     top = [c.korean for c in archive_empty[:15]]
     for expected in ("스마트도시 데이터허브", "스마트도시 데이터허브 시범솔루션 발굴사업", "스마트도시 시범솔루션 발굴사업",
-                     "울산광역시", "제주특별자치도", "충청북도"):
+                     "울산광역시", "제주특별자치도", "충청북도", "제천시"):
         assert expected in top, (expected, top)
     assert top.index("스마트도시 데이터허브") < 5
     found = by_korean(archive_empty)
     assert found["스마트도시 데이터허브 시범솔루션 발굴사업"].kind == "programme"
     assert found["울산광역시"].kind == "place"
     # Pieces that never occur outside a longer phrase, verbs and lone common nouns are not terms.
-    for absent in ("데이터허브 시범솔루션", "선정", "결과", "지역 선정", "공모 결과"):
+    for absent in ("데이터허브 시범솔루션", "선정", "결과", "지역 선정", "공모 결과", "제천시 공동수행"):
         assert absent not in found
     hub = found["스마트도시 데이터허브"]
     assert hub.count == 2 and hub.documents == 1
