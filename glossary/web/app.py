@@ -23,7 +23,8 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
+from starlette.responses import PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
@@ -150,7 +151,8 @@ def create_app(glossary: str | Path, archive: str | Path | None = None, *, backe
             entry = None
         if entry is None:
             return refuse(404, "no glossary entry on that line")
-        return render(request, "entry.html", entry_context(snapshot, entry))
+        # Concordance translation is slow work: keep it off the event loop.
+        return render(request, "entry.html", await run_in_threadpool(entry_context, snapshot, entry))
 
     def entry_context(snapshot, entry: Entry, **extra) -> dict:
         lines, concordance_error = [], ""
@@ -173,7 +175,7 @@ def create_app(glossary: str | Path, archive: str | Path | None = None, *, backe
             return refuse(404, "no glossary entry on that line")
         cells = from_form(form)
         try:
-            store.update(line, str(form.get("version", "")), lambda _old: cells)
+            await run_in_threadpool(store.update, line, str(form.get("version", "")), lambda _old: cells)
         except NoSuchEntry:
             return refuse(404, "no glossary entry on that line")
         except (Conflict, Refused) as exc:
@@ -192,7 +194,7 @@ def create_app(glossary: str | Path, archive: str | Path | None = None, *, backe
                 context = {"entry": None, "form": None, "errors": messages, "snapshot": snapshot, "findings": [],
                            "concordance": [], "concordance_error": "", "backend_label": "", **extra}
             else:
-                context = entry_context(snapshot, current, errors=messages, **extra)
+                context = await run_in_threadpool(lambda: entry_context(snapshot, current, errors=messages, **extra))
             return render(request, "entry.html", context, status_code=409 if conflict else 422)
         return RedirectResponse(f"/?saved={line}#row-{line}", status_code=303)
 
@@ -206,7 +208,7 @@ def create_app(glossary: str | Path, archive: str | Path | None = None, *, backe
             return refuse(400, "unknown action")
         change = with_status("approved") if action == "approve" else with_status("deprecated", rejected_note())
         try:
-            store.update(line, str(form.get("version", "")), change)
+            await run_in_threadpool(store.update, line, str(form.get("version", "")), change)
         except NoSuchEntry:
             return refuse(404, "no glossary entry on that line")
         except (Conflict, Refused) as exc:
