@@ -123,7 +123,7 @@ def _run_until_stalled(args: list[str], point: str) -> None:
         seen = []
         for line in process.stderr:
             seen.append(line)
-            if line.startswith("koen-archive-stall:"):
+            if "koen-archive-stall:" in line:
                 os.kill(process.pid, signal.SIGKILL)
                 break
         assert process.wait() == -signal.SIGKILL, "".join(seen)
@@ -138,7 +138,7 @@ def _kill_and_resume(tmp_path: Path, extra: list[str], points: list[str], checks
     from mt.archive.cli import app
 
     archive = write_listing(tmp_path / "listing.txt", 12)
-    baseline = CliRunner().invoke(app, _command(archive, tmp_path / "baseline", extra)[0:])
+    baseline = CliRunner().invoke(app, _command(archive, tmp_path / "baseline", extra)[1:])
     assert baseline.exit_code == 0, baseline.output
     expected = output_files(tmp_path / "baseline")
     outdir = tmp_path / "killed"

@@ -14,6 +14,13 @@ from ..errors import KoenError
 
 app = typer.Typer(no_args_is_help=True, help="Translate whole archives: resumable, with a translation memory.")
 
+
+
+@app.callback()
+def archive() -> None:
+    """Translate whole archives: resumable, with a translation memory."""
+
+
 DEFAULT_MODEL = "Helsinki-NLP/opus-mt-tc-big-ko-en"     # the same default as `koen translate`
 
 
