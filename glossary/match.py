@@ -75,7 +75,7 @@ def _preference(date: datetime.date | None):
 
 
 class Matcher:
-    """Finds approved terms in text. Build once per termbase and reuse: it holds one Kiwi."""
+    """Finds approved terms in text. Build once per termbase and reuse (it caches analyses)."""
 
     def __init__(self, termbase: Termbase | Iterable[Entry], statuses: Iterable[str] = ("approved",), *, title_context: bool = True):
         entries = termbase.entries if isinstance(termbase, Termbase) else list(termbase)
@@ -99,10 +99,11 @@ class Matcher:
 
     @property
     def kiwi(self):
+        """The process-wide analyser (a Kiwi costs ~400 MB and seconds to load; one is shared)."""
         if self._kiwi is None:
-            from kiwipiepy import Kiwi
+            from mt.korean import kiwi
 
-            self._kiwi = Kiwi()
+            self._kiwi = kiwi()
         return self._kiwi
 
     def _only_particles_follow(self, term_key: str, tail: str) -> bool:

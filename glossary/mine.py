@@ -514,10 +514,7 @@ def _coverage(glossary: Termbase | None):
         return lambda surface: False
     from .match import Matcher
 
-    from mt.korean import kiwi
-
     matcher = Matcher(glossary, statuses=("approved", "candidate", "deprecated"), title_context=False)
-    matcher._kiwi = kiwi()  # share the analyser mining already loaded (a second one costs seconds)
 
     def covered(surface: str) -> bool:
         hits = matcher.find(surface)

@@ -45,7 +45,6 @@ class Concordance:
     def _pipeline(self, entries: list[Entry], version: str):
         from glossary.match import Matcher
         from mt.backends.checkpoint import DEFAULT_MODEL
-        from mt.korean import kiwi
         from mt.pipeline import Pipeline
 
         if self._engine is None:
@@ -53,17 +52,15 @@ class Concordance:
         matcher = self._matchers.get(version)
         if matcher is None:
             matcher = Matcher(entries)
-            matcher._kiwi = kiwi()  # share the process's analyser: loading another costs seconds
             self._matchers = {version: matcher}
         return Pipeline(self._engine, matcher=matcher, glossary_hash=version)
 
     def lines(self, entry: Entry, entries: list[Entry], version: str, limit: int = MAX_LINES) -> list[ConcordanceLine]:
         from glossary.match import Matcher
-        from mt.korean import kiwi, split_sentences
+        from mt.korean import split_sentences
 
         with self._lock:
             finder = Matcher([dataclasses.replace(entry, status="approved")], title_context=False)
-            finder._kiwi = kiwi()
             found = []
             for document in self.documents:
                 for unit in document.units:
