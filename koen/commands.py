@@ -76,11 +76,13 @@ def translate(
     from mt.pipeline import Pipeline, summarize
     from mt.textio import atomic_writer, read_lines
 
-    lines = read_lines(input)
     day = parse_date(date)
+    lines = None if input == "-" else read_lines(input)   # a bad file fails before a model loads
     pipeline = Pipeline.from_options(model=model, backend=backend, device=device.value, batch_size=batch_size,
                                      beam_size=beam_size, glossary=resolve_glossary(glossary), dtype=dtype,
                                      compute_type=compute_type)
+    if lines is None:
+        lines = read_lines(input)
     with tqdm(total=len(lines), unit="line", file=sys.stderr, disable=len(lines) <= 1, desc="translate") as bar:
         results = pipeline.translate_lines(lines, date=day, progress=bar.update)
     for number, result in enumerate(results, start=1):

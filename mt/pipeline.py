@@ -24,7 +24,9 @@ from .korean import HANGUL_RE, has_hangul
 from .segment import PAIRS, Span, latin_islands, segment
 
 PRIORITY = {"quote": 0, "term": 1, "number": 2, "island": 3}
-_QUOTE_OPENERS = "「『‘“《〈'\""
+# Title marks hold names of programmes, laws and events: their inside is translated on its own and
+# put back inside the same marks. Ordinary quotes (‘’ “” ' ") are punctuation the model handles.
+_TITLE_MARKS = "「『《〈"
 
 
 @dataclass
@@ -278,11 +280,11 @@ def _join(results: list[SpanResult]) -> str:
 
 
 def _quoted_korean(text: str) -> list[tuple[int, int]]:
-    """Balanced quote pairs with Hangul inside (「…」, ‘…’, …), outermost only."""
+    """Balanced title-mark pairs with Hangul inside (「…」, 『…』, 《…》, 〈…〉), outermost only."""
     found, index = [], 0
     while index < len(text):
         opening = text[index]
-        closing = PAIRS.get(opening) if opening in _QUOTE_OPENERS else None
+        closing = PAIRS.get(opening) if opening in _TITLE_MARKS else None
         end = text.find(closing, index + 1) if closing else -1
         if end > index + 1 and has_hangul(text[index + 1:end]) and (index, end + 1) != (0, len(text)):
             found.append((index, end + 1))
