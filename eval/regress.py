@@ -21,7 +21,7 @@ from typing import Sequence
 from mt.errors import KoenError
 
 from .compare import paired_test
-from .score import DISPLAY_NAMES, LOWER_IS_BETTER, METRIC_KEYS, corpus_scores
+from .score import DISPLAY_NAMES, LOWER_IS_BETTER, METRIC_KEYS
 from .textfiles import sha256_segments
 
 BASELINE_FORMAT = "koen-eval-baseline/1"

@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Sequence
 
+from .tally import Tally
+
 
 @dataclass
 class TermFinding:
@@ -30,21 +32,13 @@ class TermFinding:
 
 
 @dataclass
-class TermReport:
+class TermReport(Tally):
     glossary_sha256: str
     findings: list[TermFinding] = field(default_factory=list)
 
     @property
-    def total(self) -> int:
-        return len(self.findings)
-
-    @property
-    def found(self) -> int:
-        return sum(f.found for f in self.findings)
-
-    @property
     def success(self) -> float | None:
-        return self.found / self.total if self.findings else None
+        return self.share
 
     def per_term(self) -> list[dict]:
         """Hits and misses per glossary entry, most-missed first (for tables and plots)."""

@@ -10,24 +10,12 @@ empty files.
 from __future__ import annotations
 
 import hashlib
-import sys
 from pathlib import Path
 
 from mt.errors import KoenError, located
+from mt.textio import read_file_bytes
 
 
-def read_file_bytes(path: str | Path) -> bytes:
-    if str(path) == "-":
-        return sys.stdin.buffer.read()
-    p = Path(path)
-    if not p.exists():
-        raise KoenError(f"{p}: no such file")
-    if p.is_dir():
-        raise KoenError(f"{p}: is a directory, expected a text file")
-    try:
-        return p.read_bytes()
-    except OSError as exc:
-        raise KoenError(f"{p}: cannot read ({exc.strerror})") from None
 
 
 def split_segments(data: bytes, path: str | None) -> list[str]:

@@ -14,7 +14,7 @@ import typer
 from mt.errors import KoenError
 from mt.textio import atomic_writer
 
-from .termbase import KINDS, STATUSES, Entry, RowProblem, Termbase, default_glossary_path, parse_row
+from .termbase import KINDS, STATUSES, RowProblem, Termbase, default_glossary_path, parse_row
 
 app = typer.Typer(no_args_is_help=True, pretty_exceptions_enable=False)
 

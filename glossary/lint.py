@@ -14,7 +14,7 @@ from pathlib import Path
 
 from mt.errors import KoenError, located
 
-from .termbase import ALIAS_SEPARATOR, COLUMNS, Entry, has_hangul, is_comment, match_key, parse_text
+from .termbase import ALIAS_SEPARATOR, COLUMNS, Entry, has_hangul, match_key, parse_text, rows
 
 
 @dataclass(frozen=True)
@@ -47,13 +47,8 @@ def lint_text(data: bytes | str, path: str = "<glossary>") -> list[LintFinding]:
 
 def _whitespace(lines: list[str], path: str) -> list[LintFinding]:
     found = []
-    header_seen = False
-    for number, raw in enumerate(lines, start=1):
-        text = raw.rstrip("\r\n")
-        if is_comment(text):
-            continue
-        if not header_seen:
-            header_seen = True
+    for number, text, is_header in rows(lines):
+        if is_header:
             continue
         for column, cell in zip(COLUMNS, text.split("\t")):
             parts = cell.split(ALIAS_SEPARATOR) if column == "aliases" else [cell]

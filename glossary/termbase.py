@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Iterable
 
 from mt.errors import KoenError, located
-from mt.textio import decode_lines, write_text_atomic
+from mt.textio import decode_lines, read_file_bytes, write_text_atomic
 
 COLUMNS = ("korean", "english", "aliases", "kind", "status", "valid_from", "valid_to", "dnt", "note")
 HEADER = "\t".join(COLUMNS)
@@ -169,6 +169,17 @@ def is_comment(line: str) -> bool:
     return not stripped or stripped.startswith("#")
 
 
+def rows(lines: list[str]):
+    """(line number, text without its ending, is_header) for every non-comment row of a file."""
+    header_seen = False
+    for number, raw in enumerate(lines, start=1):
+        text = raw.rstrip("\r\n")
+        if is_comment(text):
+            continue
+        yield number, text, not header_seen
+        header_seen = True
+
+
 def parse_text(data: bytes | str, path: str | None = None) -> ParsedFile:
     """Parse termbase content, collecting every problem with its line instead of stopping."""
     if isinstance(data, str):
@@ -178,11 +189,8 @@ def parse_text(data: bytes | str, path: str | None = None) -> ParsedFile:
     problems: list[RowProblem] = []
     entries: list[Entry] = []
     header_seen = False
-    for number, raw in enumerate(lines, start=1):
-        text = raw.rstrip("\r\n")
-        if is_comment(text):
-            continue
-        if not header_seen:
+    for number, text, is_header in rows(lines):
+        if is_header:
             header_seen = True
             if text.split("\t") != list(COLUMNS):
                 problems.append(RowProblem(number, "header", f"the first row must be the header: {HEADER.replace(chr(9), ' <TAB> ')}"))
@@ -206,13 +214,7 @@ class Termbase:
         p = Path(path)
         if not p.exists():
             raise KoenError(f"{p}: no such glossary file")
-        if p.is_dir():
-            raise KoenError(f"{p}: is a directory, expected a glossary TSV file")
-        try:
-            data = p.read_bytes()
-        except OSError as exc:
-            raise KoenError(f"{p}: cannot read ({exc.strerror})") from None
-        return cls.from_text(data, p)
+        return cls.from_text(read_file_bytes(p, "a glossary TSV file"), p)
 
     @classmethod
     def from_text(cls, data: bytes | str, path: str | Path | None = None) -> "Termbase":

@@ -31,20 +31,25 @@ def decode_lines(data: bytes, path: str | None) -> list[str]:
     return lines
 
 
-def read_lines(path: str | Path | None) -> list[str]:
-    """Read a text file (or standard input for ``None``/``-``) as lines with their endings."""
+def read_file_bytes(path: str | Path | None, expected: str = "a text file") -> bytes:
+    """The bytes of a user's file (standard input for ``None``/``-``), or one clear error."""
     if path is None or str(path) == "-":
-        return decode_lines(sys.stdin.buffer.read(), None)
+        return sys.stdin.buffer.read()
     p = Path(path)
     if not p.exists():
         raise KoenError(f"{p}: no such file")
     if p.is_dir():
-        raise KoenError(f"{p}: is a directory, expected a text file")
+        raise KoenError(f"{p}: is a directory, expected {expected}")
     try:
-        data = p.read_bytes()
+        return p.read_bytes()
     except OSError as exc:
         raise KoenError(f"{p}: cannot read ({exc.strerror})") from None
-    return decode_lines(data, str(p))
+
+
+def read_lines(path: str | Path | None) -> list[str]:
+    """Read a text file (or standard input for ``None``/``-``) as lines with their endings."""
+    stdin = path is None or str(path) == "-"
+    return decode_lines(read_file_bytes(path), None if stdin else str(path))
 
 
 def read_text(path: str | Path | None) -> str:

@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 
-from mt.archive.base import BadRecord
 from mt.archive.readers import detect_format, open_reader
 from mt.archive.rows import RowFields
 from mt.errors import KoenError

@@ -7,7 +7,7 @@ import shutil
 
 import pytest
 
-from eval_helpers import (EVAL_DATA, FLORES_BASELINE, FLORES_REF, FLORES_SRC, FLORES_SYS_A, FLORES_SYS_B,
+from eval_helpers import (FLORES_BASELINE, FLORES_REF, FLORES_SRC, FLORES_SYS_A, FLORES_SYS_B,
                           TATOEBA_REF, TATOEBA_SYS_A, koen, koen_json, lines, plant_degradation, write_lines)
 
 

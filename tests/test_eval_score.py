@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from eval_helpers import (FLORES_REF, FLORES_SRC, FLORES_SYS_A, SAMPLES, TATOEBA_REF, TATOEBA_SYS_A, koen,
+from eval_helpers import (FLORES_REF, FLORES_SYS_A, SAMPLES, TATOEBA_REF, TATOEBA_SYS_A, koen,
                           koen_json, lines, run)
 
 

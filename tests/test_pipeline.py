@@ -43,6 +43,16 @@ def assert_layout_kept(source: str, translation: str):
             position = found + len(span.text)
 
 
+def assert_archive_translated(lines, results):
+    """English-only lines byte-identical; elsewhere layout kept and no Hangul but the ㅇ bullet."""
+    for source, result in zip(lines, results):
+        if not has_hangul(source):
+            assert result.translation == source
+        else:
+            assert not has_hangul(without_bullet_o(result.translation))
+            assert_layout_kept(source, result.translation)
+
+
 def test_glossary_terms_with_particles_are_enforced_without_leaks(romanize_pipeline):
     line = "스마트도시 데이터허브를 분석해서 국토교통부는 새로운 도시서비스를 만든다."
     result = romanize_pipeline.translate_lines([line])[0]
@@ -84,12 +94,7 @@ def test_archive_first_record_with_tiny_marian(marian_pipeline, archive_lines):
 def test_every_archive_line_keeps_layout_and_loses_all_hangul(marian_pipeline, archive_lines):
     results = marian_pipeline.translate_lines(archive_lines)
     assert len(results) == len(archive_lines)
-    for source, result in zip(archive_lines, results):
-        if not has_hangul(source):
-            assert result.translation == source
-        else:
-            assert not has_hangul(without_bullet_o(result.translation))
-            assert_layout_kept(source, result.translation)
+    assert_archive_translated(archive_lines, results)
 
 
 def test_glossary_terms_survive_a_random_model(marian_pipeline):
@@ -209,12 +214,7 @@ def test_ctranslate2_backend_behaves_like_transformers(tiny_marian_ct2, archive_
     pipeline = Pipeline.from_options(model=str(tiny_marian_ct2), backend="ctranslate2",
                                      glossary=str(default_glossary_path()))
     results = pipeline.translate_lines(archive_lines)
-    for source, result in zip(archive_lines, results):
-        if not has_hangul(source):
-            assert result.translation == source
-        else:
-            assert not has_hangul(without_bullet_o(result.translation))
-            assert_layout_kept(source, result.translation)
+    assert_archive_translated(archive_lines, results)
     assert summarize(results)["term_success"] == 1.0
     assert pipeline.provenance()["backend"] == "ctranslate2"
 

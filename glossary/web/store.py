@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from mt.errors import KoenError
-from mt.textio import write_text_atomic
+from mt.textio import read_file_bytes, write_text_atomic
 
 from ..lint import LintFinding, lint_text
 from ..termbase import COLUMNS, Entry, ParsedFile, RowProblem, Termbase, parse_row, parse_text
@@ -80,10 +80,7 @@ class GlossaryStore:
         self._cache: Snapshot | None = None
 
     def _read(self) -> bytes:
-        try:
-            return self.path.read_bytes()
-        except OSError as exc:
-            raise KoenError(f"{self.path}: cannot read ({exc.strerror})") from None
+        return read_file_bytes(self.path, "a glossary TSV file")
 
     def snapshot(self) -> Snapshot:
         data = self._read()

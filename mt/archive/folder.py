@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..errors import KoenError
+from ..textio import read_file_bytes
 from .base import BadRecord, Record, RenderedFile, Scan, decode_line, sha256_chunks, split_lines
 
 SUFFIXES = (".txt", ".md")
@@ -33,10 +34,7 @@ class FolderReader:
         records, bad, chunks = [], [], []
         for position, file in enumerate(files):
             relative = file.relative_to(self.path).as_posix()
-            try:
-                data = file.read_bytes()
-            except OSError as exc:
-                raise KoenError(f"{file}: cannot read ({exc.strerror})") from None
+            data = read_file_bytes(file)
             self._files.append((relative, data))
             chunks.extend([relative.encode("utf-8"), data])
             if not data.strip():

@@ -10,6 +10,7 @@ import json
 from pathlib import Path
 
 from ..errors import KoenError
+from ..textio import read_file_bytes
 from .base import BadRecord, RenderedFile, Scan, decode_line, sha256_chunks, split_lines
 from .rows import RowFields, dump_row, row_record
 
@@ -27,10 +28,7 @@ class JsonlReader:
         return {"format": self.name, "input": self.path.name, **self.fields.describe()}
 
     def scan(self) -> Scan:
-        try:
-            data = self.path.read_bytes()
-        except OSError as exc:
-            raise KoenError(f"{self.path}: cannot read ({exc.strerror})") from None
+        data = read_file_bytes(self.path)
         if not data.strip():
             raise KoenError(f"{self.path}: empty file: no records (expected one JSON object per line)")
         self._raw = split_lines(data)

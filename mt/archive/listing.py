@@ -14,6 +14,7 @@ import re
 from pathlib import Path
 
 from ..errors import KoenError
+from ..textio import read_file_bytes
 from .base import BadRecord, Record, RenderedFile, Scan, decode_line, sha256_chunks, split_lines
 
 _DATE_LINE_START = re.compile(r"\s*\d{4}-\d{2}-\d{2}T\d")
@@ -41,10 +42,7 @@ class ListingReader:
         return {"format": self.name, "input": self.path.name}
 
     def scan(self) -> Scan:
-        try:
-            data = self.path.read_bytes()
-        except OSError as exc:
-            raise KoenError(f"{self.path}: cannot read ({exc.strerror})") from None
+        data = read_file_bytes(self.path)
         fingerprint = sha256_chunks([data])
         if data.startswith(b"\xef\xbb\xbf"):
             self._bom, data = data[:3], data[3:]

@@ -177,6 +177,17 @@ def family_for(config_model_type: str, tokenizer, where: str) -> Family:
     return family
 
 
+def resolve_device(device: str, cuda_available: bool, engine: str) -> str:
+    """``auto`` picks CUDA when the engine sees a device; ``cuda`` without one is a clear error."""
+    if device == "auto":
+        return "cuda" if cuda_available else "cpu"
+    if device == "cuda" and not cuda_available:
+        raise KoenError(f"--device cuda: {engine} sees no CUDA device (use --device auto or cpu)")
+    if device not in ("cpu", "cuda"):
+        raise KoenError(f"--device {device}: expected auto, cpu or cuda")
+    return device
+
+
 def default_output_budget(input_tokens: int, limit: int) -> int:
     return min(limit, int(input_tokens * 2) + 16)
 

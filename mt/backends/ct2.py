@@ -31,6 +31,7 @@ from .checkpoint import (
     offline_hint,
     read_meta,
     resolve_checkpoint,
+    resolve_device,
 )
 from ..errors import KoenError
 
@@ -41,14 +42,7 @@ GPU_QUANTIZATIONS = ("float16", "int8_float16", "bfloat16", "int8_bfloat16", "in
 def _ct2_device(device: str) -> str:
     import ctranslate2
 
-    has_cuda = ctranslate2.get_cuda_device_count() > 0
-    if device == "auto":
-        return "cuda" if has_cuda else "cpu"
-    if device == "cuda" and not has_cuda:
-        raise KoenError("--device cuda: CTranslate2 sees no CUDA device (use --device auto or cpu)")
-    if device not in ("cpu", "cuda"):
-        raise KoenError(f"--device {device}: expected auto, cpu or cuda")
-    return device
+    return resolve_device(device, ctranslate2.get_cuda_device_count() > 0, "CTranslate2")
 
 
 @register_backend("ctranslate2", help="CTranslate2 (int8 on CPU, float16 on GPU); see `koen model convert`", aliases=("ct2",))

@@ -17,20 +17,14 @@ from .checkpoint import (
     load_tokenizer,
     model_input_limit,
     resolve_checkpoint,
+    resolve_device,
 )
-from ..errors import KoenError
 
 
 def pick_device(device: str) -> str:
     import torch
 
-    if device == "auto":
-        return "cuda" if torch.cuda.is_available() else "cpu"
-    if device == "cuda" and not torch.cuda.is_available():
-        raise KoenError("--device cuda: no CUDA device is available (use --device auto or cpu)")
-    if device not in ("cpu", "cuda"):
-        raise KoenError(f"--device {device}: expected auto, cpu or cuda")
-    return device
+    return resolve_device(device, torch.cuda.is_available(), "PyTorch")
 
 
 @register_backend("transformers", help="PyTorch through Hugging Face transformers", aliases=("hf",))
