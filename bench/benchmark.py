@@ -7,8 +7,7 @@
 Random-weight Marian checkpoints with the exact dimensions of Helsinki-NLP/opus-mt-ko-en (base)
 and opus-mt-tc-big-ko-en (big, koen's default) are built offline with tests/model_factory.py and
 converted with koen's own converter. Every configuration decodes greedily to the same fixed number
-of target tokens from the same Korean inputs (tests/data/corpus/flores200-dev.200.ko), in its own
-subprocess, so its peak RSS is its own:
+of target tokens from the same Korean inputs (tests/data/corpus/flores200-dev.200.ko):
 
   (a) transformers, one sentence at a time (what ``pipeline("translation")`` did; transformers 5
       dropped that pipeline task, so ``generate`` is called per sentence, exactly as it did)
@@ -16,10 +15,13 @@ subprocess, so its peak RSS is its own:
   (c) koen's CTranslate2 backend, int8 on CPU (float16 on CUDA)
   (d) koen end to end on CTranslate2: segmentation, glossary and number protection, restore
 
-Printed: target tokens/s, the ratios c/a, c/b, d/c, peak RSS per configuration, the share of
-(d)'s time spent outside the model (segmentation + glossary + numbers + restore), and (d) against
-the raw CTranslate2 backend timed in the same process on the same lines, runs alternating (the
-fairest end-to-end ratio on a machine whose load varies between processes).
+Timing: all configurations are loaded in one process and run in alternation for --repeats rounds,
+the fastest round of each kept, so load that comes and goes on a shared machine hits them alike.
+Peak RSS: each configuration once more, alone in its own process.
+
+Printed: target tokens/s (credited per input line, so (d) compares on the same inputs), the
+ratios c/a, c/b, d/c, peak RSS per configuration, and the share of (d)'s time spent outside the
+model (segmentation + glossary + numbers + restore).
 """
 
 from __future__ import annotations
@@ -54,127 +56,122 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024      # elsewhere: kilobytes (Linux)
 
 
-# -- one configuration, in its own process --------------------------------------------------------
+# -- the configurations ---------------------------------------------------------------------------
 
-def fastest(run, repeats: int) -> float:
-    """The shortest of ``repeats`` timed runs: the least disturbed by other load on a shared machine."""
-    times = []
-    for _ in range(max(1, repeats)):
+class Config:
+    """One way of translating the inputs: ``run()`` translates them once; ``tokens`` it produces."""
+
+    def __init__(self, name: str, args, lines: list[str]):
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+        from mt.backends.base import GenerationOptions
+
+        self.name, self.args, self.inputs = name, args, lines[:args.sentences]
+        # Kiwi, the glossary matcher and the number tables initialise lazily: warm up on other lines.
+        self.warmup = lines[-2 - args.sentences:-2] if name == "d" else lines[-2:]
+        self.n = args.output_tokens
+        self.options = GenerationOptions(beam_size=1, batch_size=args.batch_size, fixed_output_tokens=self.n)
+        self.model_seconds = 0.0
+        self.segments = len(self.inputs)
+        getattr(self, f"_setup_{name}")()
+        self.translate(self.warmup)
+
+    @property
+    def tokens(self) -> int:
+        """Target tokens for the inputs: (d) is credited with the same count as the others, so its
+        throughput compares on the same inputs even where segmentation makes more model calls."""
+        return len(self.inputs) * self.n
+
+    def run(self) -> float:
         start = time.perf_counter()
-        run()
-        times.append(time.perf_counter() - start)
-    return min(times)
+        self.translate(self.inputs)
+        self._sync()
+        return time.perf_counter() - start
 
+    def _sync(self):
+        if self.args.device == "cuda" and self.name in ("a", "b"):
+            import torch
 
-def worker(args) -> dict:
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
-    lines = FLORES.read_text(encoding="utf-8").splitlines()
-    inputs, warmup = lines[:args.sentences], lines[-2:]
-    if args.worker == "d":
-        # Kiwi instances, the glossary matcher's morphology and its caches initialise lazily on the
-        # first texts that need them: warm up on as many other lines so (d) is measured warm too.
-        warmup = lines[-2 - args.sentences:-2]
-    n = args.output_tokens
-    from mt.backends.base import GenerationOptions
+            torch.cuda.synchronize()
 
-    options = GenerationOptions(beam_size=1, batch_size=args.batch_size, fixed_output_tokens=n)
-    model_seconds = paired_raw_seconds = None
-    if args.worker == "a":
+    def _setup_a(self):
         import torch
         from transformers import AutoModelForSeq2SeqLM, AutoTokenizer
 
-        torch.set_num_threads(os.cpu_count() or 1)
-        device = args.device
+        device, n = self.args.device, self.n
         dtype = torch.float16 if device == "cuda" else torch.float32
-        tokenizer = AutoTokenizer.from_pretrained(args.model)
-        model = AutoModelForSeq2SeqLM.from_pretrained(args.model, dtype=dtype).to(device).eval()
+        tokenizer = AutoTokenizer.from_pretrained(self.args.model)
+        model = AutoModelForSeq2SeqLM.from_pretrained(self.args.model, dtype=dtype).to(device).eval()
 
         def translate(texts):
-            out = []
-            for text in texts:
+            for text in texts:              # what pipeline("translation") did: one generate per sentence
                 encoded = tokenizer([text], return_tensors="pt").to(device)
                 with torch.inference_mode():
-                    out.append(model.generate(**encoded, num_beams=1, do_sample=False, max_new_tokens=n,
-                                              min_new_tokens=n))
-            if device == "cuda":
-                torch.cuda.synchronize()
-            return out
+                    model.generate(**encoded, num_beams=1, do_sample=False, max_new_tokens=n, min_new_tokens=n)
 
-        translate(warmup)
-        start = time.perf_counter()
-        outputs = translate(inputs)
-        seconds = time.perf_counter() - start
-        tokens = sum(o.shape[-1] - 1 for o in outputs)              # generated tokens (decoder start excluded)
-    elif args.worker in ("b", "c"):
+        self.translate = translate
+
+    def _setup_b(self):
         from mt.backends import load_backend
 
-        if args.worker == "b":
-            backend = load_backend("transformers", model=args.model, device=args.device, options=options)
-        else:
-            backend = load_backend("ctranslate2", model=args.ct2, device=args.device, options=options)
-        backend.translate(warmup)
+        self.translate = load_backend("transformers", model=self.args.model, device=self.args.device,
+                                      options=self.options).translate
 
-        def run_once():
-            backend.translate(inputs)
-            if args.device == "cuda" and args.worker == "b":
-                import torch
+    def _setup_c(self):
+        from mt.backends import load_backend
 
-                torch.cuda.synchronize()
+        self.translate = load_backend("ctranslate2", model=self.args.ct2, device=self.args.device,
+                                      options=self.options).translate
 
-        seconds = fastest(run_once, args.repeats)
-        tokens = len(inputs) * n
-    else:
+    def _setup_d(self):
         from glossary.termbase import default_glossary_path
         from mt.pipeline import Pipeline
 
-        pipeline = Pipeline.from_options(model=args.ct2, backend="ctranslate2", device=args.device,
-                                         batch_size=args.batch_size, glossary=str(default_glossary_path()),
-                                         fixed_output_tokens=n)
+        pipeline = Pipeline.from_options(model=self.args.ct2, backend="ctranslate2", device=self.args.device,
+                                         batch_size=self.args.batch_size, glossary=str(default_glossary_path()),
+                                         fixed_output_tokens=self.n)
         inner = pipeline.backend.translate
-        counted = {"segments": 0, "seconds": 0.0}
 
         def timed(texts):
             began = time.perf_counter()
             result = inner(texts)
-            counted["seconds"] += time.perf_counter() - began
-            counted["segments"] += len(texts)
+            self.model_seconds += time.perf_counter() - began
+            self.segments += len(texts)
             return result
 
-        pipeline.translate_lines(warmup)                       # loads Kiwi, the matcher, number tables
         pipeline.backend.translate = timed
-        runs, raw_times = [], []
 
-        def run_once():
-            counted.update(segments=0, seconds=0.0)
-            pipeline.translate_lines(inputs)
-            runs.append(dict(counted))
+        def translate(texts):
+            self.model_seconds, self.segments = 0.0, 0
+            pipeline.translate_lines(texts)
 
-        def raw_once():
-            began = time.perf_counter()
-            inner(inputs)
-            raw_times.append(time.perf_counter() - began)
+        self.translate = translate
 
-        # Pipeline and raw backend alternate in this one process on the same loaded model, so the
-        # end-to-end ratio is not at the mercy of load that differs between processes.
-        pipeline_times = []
-        for _ in range(max(1, args.repeats)):
-            began = time.perf_counter()
-            run_once()
-            pipeline_times.append(time.perf_counter() - began)
-            raw_once()
-        seconds = min(pipeline_times)
-        best = runs[pipeline_times.index(seconds)]
-        tokens = best["segments"] * n
-        model_seconds = min(seconds, best["seconds"])
-        paired_raw_seconds = min(raw_times)
-    result = {"config": args.worker, "tokens": tokens, "seconds": seconds, "tokens_per_s": tokens / seconds,
-              "peak_rss_mb": peak_rss_mb()}
-    if model_seconds is not None:
-        result.update(model_seconds=model_seconds, outside_model_share=1 - model_seconds / seconds,
-                      segments=tokens // n, paired_raw_seconds=paired_raw_seconds,
-                      paired_ratio=paired_raw_seconds / seconds)
-    return result
+
+def peak_rss_worker(args) -> dict:
+    """One configuration alone in this process, run once: its peak RSS is its own."""
+    config = Config(args.worker, args, FLORES.read_text(encoding="utf-8").splitlines())
+    config.run()
+    return {"config": args.worker, "peak_rss_mb": peak_rss_mb()}
+
+
+def timing_worker(args) -> dict:
+    """All configurations loaded in one process and run in alternation, ``repeats`` rounds, the
+    fastest round of each kept: load that comes and goes on a shared machine hits all alike, so
+    the ratios hold even where absolute numbers wander."""
+    lines = FLORES.read_text(encoding="utf-8").splitlines()
+    configs = [Config(name, args, lines) for name in args.configs_list]
+    best: dict[str, dict] = {}
+    for _ in range(max(1, args.repeats)):
+        for config in configs:
+            seconds = config.run()
+            if config.name not in best or seconds < best[config.name]["seconds"]:
+                best[config.name] = {"config": config.name, "seconds": seconds, "tokens": config.tokens,
+                                     "tokens_per_s": config.tokens / seconds}
+                if config.name == "d":
+                    best["d"].update(model_seconds=config.model_seconds, segments=config.segments,
+                                     outside_model_share=1 - config.model_seconds / seconds)
+    return best
 
 
 # -- the driver ----------------------------------------------------------------------------------
@@ -198,13 +195,13 @@ def build(kind: str, workdir: Path, device: str, smoke: bool) -> tuple[Path, Pat
     return model, ct2
 
 
-def run_config(config: str, model: Path, ct2: Path, args) -> dict:
-    command = [sys.executable, __file__, "--worker", config, "--model", str(model), "--ct2", str(ct2),
+def run_worker(mode: str, model: Path, ct2: Path, args) -> dict:
+    command = [sys.executable, __file__, "--worker", mode, "--model", str(model), "--ct2", str(ct2),
                "--device", args.device, "--sentences", str(args.sentences), "--output-tokens", str(args.output_tokens),
-               "--batch-size", str(args.batch_size), "--repeats", str(args.repeats)]
+               "--batch-size", str(args.batch_size), "--repeats", str(args.repeats), "--configs", args.configs]
     run = subprocess.run(command, capture_output=True, text=True, cwd=ROOT)
     if run.returncode != 0:
-        raise SystemExit(f"configuration {config} failed:\n{run.stderr[-3000:]}")
+        raise SystemExit(f"benchmark worker {mode} failed:\n{run.stderr[-3000:]}")
     return json.loads(run.stdout.strip().splitlines()[-1])
 
 
@@ -249,9 +246,6 @@ def report(kind: str, results: dict[str, dict], args) -> list[str]:
         lines.append(f"- (d) {d['segments']} model segments for {args.sentences} lines; time outside the model "
                      f"(segmentation, glossary, numbers, restore): {d['outside_model_share']:.1%} of "
                      f"{d['seconds']:.2f} s")
-        lines.append(f"- end to end vs raw CTranslate2 on the same {args.sentences} lines, same process, runs "
-                     f"alternating (raw time / koen time): {d['paired_ratio']:.2f} "
-                     f"({d['paired_raw_seconds']:.2f} s raw, {d['seconds']:.2f} s koen)")
     return lines
 
 
@@ -268,8 +262,8 @@ def main() -> None:
     parser.add_argument("--smoke", action="store_true", help="tiny dims and few sentences: checks the script works")
     parser.add_argument("--json", help="also write the raw results here")
     parser.add_argument("--repeats", type=int, default=3,
-                        help="timed runs per configuration; the fastest is kept")
-    parser.add_argument("--worker", choices=tuple(CONFIGS), help=argparse.SUPPRESS)
+                        help="alternating timing rounds; the fastest round of each configuration is kept")
+    parser.add_argument("--worker", choices=(*CONFIGS, "timing"), help=argparse.SUPPRESS)
     parser.add_argument("--model", help=argparse.SUPPRESS)
     parser.add_argument("--ct2", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -278,8 +272,9 @@ def main() -> None:
     args.sentences = args.sentences or defaults[0]
     args.output_tokens = args.output_tokens or defaults[1]
     args.batch_size = args.batch_size or defaults[2]
+    args.configs_list = [c.strip() for c in args.configs.split(",") if c.strip()]
     if args.worker:
-        print(json.dumps(worker(args)))
+        print(json.dumps(timing_worker(args) if args.worker == "timing" else peak_rss_worker(args)))
         return
     workdir = Path(args.workdir)
     workdir.mkdir(parents=True, exist_ok=True)
@@ -287,11 +282,13 @@ def main() -> None:
     everything = {}
     for kind in [k.strip() for k in args.models.split(",") if k.strip()]:
         model, ct2 = build(kind, workdir, args.device, args.smoke)
-        results = {}
-        for config in [c.strip() for c in args.configs.split(",") if c.strip()]:
-            results[config] = run_config(config, model, ct2, args)
-            print(f"  {kind} ({config}) {CONFIGS[config]}: {results[config]['tokens_per_s']:.0f} tok/s", file=sys.stderr,
-                  flush=True)
+        print(f"  {kind}: timing {args.configs} in one process, {args.repeats} alternating rounds ...",
+              file=sys.stderr, flush=True)
+        results = run_worker("timing", model, ct2, args)
+        for config in args.configs_list:
+            results[config].update(run_worker(config, model, ct2, args))
+            print(f"  {kind} ({config}) {CONFIGS[config]}: {results[config]['tokens_per_s']:.0f} tok/s, "
+                  f"peak RSS {results[config]['peak_rss_mb']:.0f} MB", file=sys.stderr, flush=True)
         everything[kind] = results
         print("\n".join(report(kind, results, args)) + "\n", flush=True)
     if args.json:
