@@ -614,6 +614,10 @@ def _merge_range(text: str, left: _Item, right: _Item):
     return None
 
 
+_NUMBERED_UNITS = {"article": "Article ", "paragraph": "Paragraph ", "no": "No. ", "line": "Line ",
+                   "chapter": "Chapter ", "section": "Section ", "quarter": "Q"}
+
+
 def _render(item: _Item, style: RenderStyle) -> str:
     kind = item.kind
     if kind == "date":
@@ -639,24 +643,10 @@ def _render(item: _Item, style: RenderStyle) -> str:
         n = int(item.value)
         if item.words and n in _ENGLISH_ORDINAL_WORDS:
             return _ENGLISH_ORDINAL_WORDS[n]
-        unit = item.unit
-        if unit == "article":
-            return f"Article {n}"
-        if unit == "paragraph":
-            return f"Paragraph {n}"
-        if unit == "no":
-            return f"No. {n}"
-        if unit == "line":
-            return f"Line {n}"
-        if unit == "chapter":
-            return f"Chapter {n}"
-        if unit == "section":
-            return f"Section {n}"
-        if unit == "quarter":
-            return f"Q{n}"
-        if unit == "anniversary":
+        if item.unit == "anniversary":
             return f"{_ordinal(n)} anniversary"
-        return _ordinal(n)
+        prefix = _NUMBERED_UNITS.get(item.unit)
+        return f"{prefix}{n}" if prefix else _ordinal(n)
     if kind == "range":
         return _render_range(item, style)
     return _render_amount(item, [item.value], style)

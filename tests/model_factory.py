@@ -38,7 +38,6 @@ def build_marian(directory: Path, dims: dict | None = None, spm_vocab: int = 150
                  model_max_length: int = 512) -> Path:
     """A MarianMT checkpoint laid out like Helsinki-NLP's: source.spm, target.spm, vocab.json with
     </s>=0, <unk>=1 and <pad> last (the decoder start token)."""
-    import torch
     from transformers import MarianConfig, MarianMTModel
 
     import sentencepiece as spm
@@ -64,16 +63,11 @@ def build_marian(directory: Path, dims: dict | None = None, spm_vocab: int = 150
     pad = vocab["<pad>"]
     config = MarianConfig(vocab_size=len(vocab), pad_token_id=pad, eos_token_id=0, decoder_start_token_id=pad,
                           forced_eos_token_id=0, **dims)
-    torch.manual_seed(seed)
-    MarianMTModel(config).save_pretrained(directory)
-    for leftover in ("spm.model", "spm.vocab"):
-        (directory / leftover).unlink(missing_ok=True)
-    return directory
+    return save_random(MarianMTModel, config, directory, seed)
 
 
 def build_m2m100(directory: Path, dims: dict | None = None, spm_vocab: int = 1500, seed: int = 0) -> Path:
     """An M2M100 checkpoint: sentencepiece.bpe.model + vocab.json, language tokens added by the tokenizer."""
-    import torch
     from transformers import M2M100Config, M2M100ForConditionalGeneration, M2M100Tokenizer
 
     import sentencepiece as spm
@@ -93,10 +87,18 @@ def build_m2m100(directory: Path, dims: dict | None = None, spm_vocab: int = 150
                                 model_max_length=512)
     tokenizer.save_pretrained(directory)
     lang_ids = [tokenizer.convert_tokens_to_ids(tokenizer.get_lang_token(code)) for code in tokenizer.lang_code_to_token]
-    config = M2M100Config(vocab_size=max([len(tokenizer), *lang_ids]) + 1 + getattr(tokenizer, "num_madeup_words", 8), pad_token_id=1, bos_token_id=0, eos_token_id=2,
+    vocab_size = max([len(tokenizer), *lang_ids]) + 1 + getattr(tokenizer, "num_madeup_words", 8)
+    config = M2M100Config(vocab_size=vocab_size, pad_token_id=1, bos_token_id=0, eos_token_id=2,
                           decoder_start_token_id=2, **dims)
+    return save_random(M2M100ForConditionalGeneration, config, directory, seed)
+
+
+def save_random(model_class, config, directory: Path, seed: int) -> Path:
+    """Random weights (seeded), saved with save_pretrained; the SentencePiece training leftovers go."""
+    import torch
+
     torch.manual_seed(seed)
-    M2M100ForConditionalGeneration(config).save_pretrained(directory)
+    model_class(config).save_pretrained(directory)
     for leftover in ("spm.model", "spm.vocab"):
         (directory / leftover).unlink(missing_ok=True)
     return directory
