@@ -386,6 +386,8 @@ def _job_warnings(job: Job, span: Span) -> list[str]:
         warnings.append(f"removed number {number!r} not justified by the source")
     if has_hangul(job.output):
         warnings.append(f"Hangul left in the translation of span at {span.start}-{span.end}")
+    if not job.output.strip():
+        warnings.append(f"the model returned nothing for the span at {span.start}-{span.end}")
     return warnings
 
 

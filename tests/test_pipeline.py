@@ -274,3 +274,24 @@ def test_fuzzed_mixed_text_keeps_english_and_leaves_no_hangul(romanize_pipeline,
         for text, result in zip(sample, pipeline.translate_lines(sample)):
             assert not has_hangul(without_bullet_o(result.translation)), (text, result.translation)
             assert_layout_kept(text, result.translation)
+
+
+class SilentBackend:
+    """A backend whose model returns nothing: koen must say so, not drop the sentence quietly."""
+
+    name, max_input_tokens = "silent", 512
+
+    def count_tokens(self, texts):
+        return [len(t) for t in texts]
+
+    def translate(self, texts):
+        return ["" for _ in texts]
+
+    def provenance(self):
+        return {"backend": self.name}
+
+
+def test_an_empty_model_output_is_reported():
+    result = Pipeline(SilentBackend()).translate_lines(["□ 데이터를 분석한다. English stays."])[0]
+    assert result.translation == "□  English stays."
+    assert any("returned nothing" in w for w in result.warnings)
