@@ -85,7 +85,7 @@ def score(
     glossary: Optional[str] = typer.Option(None, "--glossary", "-g", help="Glossary for term success (needs --src)."),
     date: Optional[str] = typer.Option(None, "--date", help="Date (YYYY-MM-DD) for date-limited glossary entries."),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
-    width: Optional[int] = typer.Option(None, "--width", "-w", help="Round scores like `sacrebleu -w N` (JSON: full precision by default)."),
+    width: Optional[int] = typer.Option(None, "--width", "-w", min=0, help="Round scores like `sacrebleu -w N` (JSON: full precision by default)."),
     segments: Optional[str] = typer.Option(None, "--segments", help="Write per-segment scores and findings as JSON lines."),
     save_baseline: Optional[str] = typer.Option(None, "--save-baseline", help="Also write a regression baseline JSON."),
     testset: Optional[str] = typer.Option(None, "--testset-name", help="Test set name recorded in the baseline."),

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Sequence
 
 from mt.errors import KoenError
+from mt.textio import read_file_bytes
 
 from .compare import paired_test
 from .score import DISPLAY_NAMES, LOWER_IS_BETTER, METRIC_KEYS
@@ -145,11 +146,14 @@ def load_baseline(path: str | Path) -> Baseline:
     if not p.exists():
         raise KoenError(f"{p}: no such baseline file")
     try:
-        data = json.loads(p.read_text(encoding="utf-8"))
+        data = json.loads(read_file_bytes(p, "a baseline JSON file").decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise KoenError(f"{p}: not a baseline JSON file ({exc})") from None
     if not isinstance(data, dict) or data.get("format") != BASELINE_FORMAT:
         raise KoenError(f"{p}: not a koen baseline (expected \"format\": \"{BASELINE_FORMAT}\")")
+    missing = [key for key in ("scores", "testset", "hypotheses") if key not in data]
+    if missing:
+        raise KoenError(f"{p}: incomplete koen baseline (no {', '.join(missing)})")
     return Baseline(p, data)
 
 

@@ -186,7 +186,7 @@ def export(
     """Write the glossary in another format (atomically)."""
     from .formats import get_format
 
-    fmt = get_format(format_, None if str(target) == "-" else target)
+    fmt = get_format(format_ or ("tsv" if str(target) == "-" else None), None if str(target) == "-" else target)
     data = fmt.write(Termbase.load(_path(glossary)).entries)
     if str(target) == "-":
         sys.stdout.buffer.write(data)

@@ -264,11 +264,17 @@ class Termbase:
         if target is None:
             raise KoenError("no file to save the glossary to")
         text = self.to_text()
+        # Never write a file that would not load again (a tab or line break inside a cell, an
+        # entry an importer built without the row checks): refuse, and leave the file as it was.
+        parsed = parse_text(text, str(target))
+        if parsed.problems:
+            shown = "; ".join(f"line {p.line}: {p.message}" for p in parsed.problems[:3])
+            raise KoenError(f"{target}: not saved, the result would not load: {shown}")
         write_text_atomic(target, text)
         self.path = target
         # What was saved is now the baseline for the next byte-exact save.
-        self._parsed = parse_text(text, str(target))
-        self.entries = list(self._parsed.entries)
+        self._parsed = parsed
+        self.entries = list(parsed.entries)
 
     def approved(self) -> list[Entry]:
         return [e for e in self.entries if e.status == "approved"]

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from typing import Callable, Iterable, Sequence
 
@@ -171,7 +172,10 @@ class Pipeline:
         for line, day in zip(lines, dates):
             body, ending = _split_ending(line)
             spans = segment(body)
-            jobs = {i: self._plan(span.text, day) for i, span in enumerate(spans) if span.translate}
+            # Korean spans are planned in NFC, the form the matcher and number finder work in, so
+            # their offsets index the same text; the span is replaced by its translation anyway.
+            jobs = {i: self._plan(unicodedata.normalize("NFC", span.text), day)
+                    for i, span in enumerate(spans) if span.translate}
             prepared.append((body, ending, spans, jobs))
         all_jobs = [job for _, _, _, jobs in prepared for job in jobs.values()]
         self._run(all_jobs)

@@ -63,6 +63,8 @@ def atomic_writer(path: str | Path, mode: str = "w", encoding: str | None = "utf
     A failure (exception, kill) leaves the previous file untouched.
     """
     target = Path(path)
+    if target.is_dir():
+        raise KoenError(f"{target}: is a directory, expected a file to write")
     directory = target.parent if str(target.parent) else Path(".")
     if not directory.exists():
         raise KoenError(f"{target}: directory {directory} does not exist")

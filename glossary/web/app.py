@@ -116,7 +116,7 @@ def create_app(glossary: str | Path, archive: str | Path | None = None, *, backe
 
     def parse_line(request: Request) -> int | None:
         raw = request.path_params.get("line", "")
-        return int(raw) if raw.isdigit() else None
+        return int(raw) if raw.isascii() and raw.isdigit() else None
 
     def list_context(request: Request, snapshot) -> dict:
         params = request.query_params

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import datetime
 import threading
 from dataclasses import dataclass
@@ -61,19 +62,17 @@ class Concordance:
 
         with self._lock:
             finder = Matcher([dataclasses.replace(entry, status="approved")], title_context=False)
-            found = []
-            for document in self.documents:
-                for unit in document.units:
-                    if not any(form and form[:1] in unit.text for form in entry.forms):
-                        continue
-                    for start, end in split_sentences(unit.text):
-                        sentence = unit.text[start:end].strip()
-                        for hit in finder.find(sentence, document.date):
-                            found.append((document, sentence, hit))
-                            if len(found) >= limit:
-                                break
-                        if len(found) >= limit:
-                            break
+            def occurrences():
+                for document in self.documents:
+                    for unit in document.units:
+                        if not any(form and form[:1] in unit.text for form in entry.forms):
+                            continue
+                        for start, end in split_sentences(unit.text):
+                            sentence = unit.text[start:end].strip()
+                            for hit in finder.find(sentence, document.date):
+                                yield document, sentence, hit
+
+            found = list(itertools.islice(occurrences(), limit))
             if not found:
                 return []
             pipeline = self._pipeline(entries, version)
