@@ -11,7 +11,7 @@ from typing import Optional
 import typer
 
 from mt.backends.checkpoint import DEFAULT_MODEL
-from mt.errors import KoenError
+from mt.errors import KoenError, located
 
 
 class OutputFormat(str, enum.Enum):
@@ -74,10 +74,12 @@ def translate(
     from tqdm import tqdm
 
     from mt.pipeline import Pipeline, summarize
-    from mt.textio import atomic_writer, read_lines
+    from mt.textio import atomic_writer, check_writable, read_lines
 
     day = parse_date(date)
     lines = None if input == "-" else read_lines(input)   # a bad file fails before a model loads
+    if output:
+        check_writable(output)
     pipeline = Pipeline.from_options(model=model, backend=backend, device=device.value, batch_size=batch_size,
                                      beam_size=beam_size, glossary=resolve_glossary(glossary), dtype=dtype,
                                      compute_type=compute_type)
@@ -88,7 +90,8 @@ def translate(
     for number, result in enumerate(results, start=1):
         for warning in result.warnings:
             if "restored by koen" not in warning:
-                print(f"koen: {input}:{number}: warning: {warning}", file=sys.stderr)
+                print(f"koen: {located(None if input == '-' else input, number, 'warning: ' + warning)}",
+                      file=sys.stderr)
     summary = summarize(results)
     if output_format is OutputFormat.jsonl:
         records = [json.dumps({"line": n, **r.audit()}, ensure_ascii=False) for n, r in enumerate(results, start=1)]

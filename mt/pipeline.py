@@ -155,6 +155,8 @@ class Pipeline:
                         dates: Sequence[datetime.date | None] | None = None,
                         progress: Callable[[int], None] | None = None, chunk_size: int = 256) -> list[LineResult]:
         """Translate each line (its ending, if any, is kept). ``dates`` gives one date per line."""
+        if dates is not None and len(dates) != len(lines):
+            raise ValueError(f"{len(dates)} dates for {len(lines)} lines")
         results: list[LineResult] = []
         for start in range(0, len(lines), chunk_size):
             chunk = lines[start:start + chunk_size]
@@ -192,7 +194,7 @@ class Pipeline:
             results.append(LineResult(body + ending, translation, span_results, warnings))
         return results
 
-    def _plan(self, text: str, date: datetime.date | None, depth: int = 0) -> Job:
+    def _plan(self, text: str, date: datetime.date | None, depth: int = 0, base: int = 0) -> Job:
         """Find what must be protected in ``text``; quoted Korean inside becomes a child job."""
         candidates: list[Protection] = []
         quotes = _quoted_korean(text) if depth == 0 else []
@@ -200,7 +202,7 @@ class Pipeline:
             for hit in self.matcher.find(text, date=date):
                 entry = hit.entry
                 candidates.append(Protection(hit.start, hit.end, "term", hit.surface, entry.target, {
-                    "offset": hit.start,
+                    "offset": base + hit.start,
                     "entry": {"entry": entry.id, "korean": entry.korean, "line": entry.line, "kind": entry.kind,
                               "dnt": entry.dnt}}))
         if self.protect_numbers:
@@ -208,18 +210,19 @@ class Pipeline:
 
             for number in find_numbers(text, default_year=date.year if date else None):
                 candidates.append(Protection(number.start, number.end, "number", number.text, number.english,
-                                             {"offset": number.start, "kind": number.kind}))
+                                             {"offset": base + number.start, "kind": number.kind}))
         for start, end in latin_islands(text):
-            candidates.append(Protection(start, end, "island", text[start:end], text[start:end], {"offset": start}))
+            candidates.append(Protection(start, end, "island", text[start:end], text[start:end],
+                                         {"offset": base + start}))
         kept_quotes = [(s, e) for s, e in quotes
                        if not any(c.start < s < c.end or c.start < e < c.end for c in candidates)]
         inner = [c for c in candidates if not any(s <= c.start and c.end <= e for s, e in kept_quotes)]
         protections = _non_overlapping(inner)
         children = []
         for s, e in kept_quotes:
-            child = self._plan(text[s + 1:e - 1], date, depth + 1)
+            child = self._plan(text[s + 1:e - 1], date, depth + 1, base + s + 1)
             children.append(child)
-            protections.append(Protection(s, e, "quote", text[s:e], meta={"offset": s, "child": len(children) - 1}))
+            protections.append(Protection(s, e, "quote", text[s:e], meta={"offset": base + s, "child": len(children) - 1}))
         protections.sort(key=lambda p: p.start)
         return Job(text, protections, children)
 
@@ -275,10 +278,8 @@ def _join(results: list[SpanResult]) -> str:
     out = []
     for result in results:
         text = result.translation
-        if out and result.span.translate and text and out[-1] and out[-1][-1].isalnum() and text[0].isalnum():
-            text = " " + text
-        if out and not result.span.translate and text and out[-1] and out[-1][-1].isalnum() and text[0].isalnum():
-            text = " " + text
+        if out and text and out[-1] and out[-1][-1].isalnum() and text[0].isalnum():
+            text = " " + text     # a translation must not glue onto a neighbouring word
         out.append(text)
     return "".join(out)
 
@@ -288,14 +289,26 @@ def _quoted_korean(text: str) -> list[tuple[int, int]]:
     found, index = [], 0
     while index < len(text):
         opening = text[index]
-        closing = PAIRS.get(opening) if opening in _TITLE_MARKS else None
-        end = text.find(closing, index + 1) if closing else -1
+        end = _partner(text, index, PAIRS[opening]) if opening in _TITLE_MARKS else -1
         if end > index + 1 and has_hangul(text[index + 1:end]) and (index, end + 1) != (0, len(text)):
             found.append((index, end + 1))
             index = end + 1
         else:
             index += 1
     return found
+
+
+def _partner(text: str, start: int, closing: str) -> int:
+    """Index of the mark closing the one at ``start`` (nesting counted), or -1."""
+    depth = 0
+    for index in range(start, len(text)):
+        if text[index] == text[start]:
+            depth += 1
+        elif text[index] == closing:
+            depth -= 1
+            if depth == 0:
+                return index
+    return -1
 
 
 def _non_overlapping(candidates: list[Protection]) -> list[Protection]:
@@ -333,12 +346,12 @@ def _restore(job: Job, check_numbers: bool) -> str:
         target = protection.replacement
         if not target:
             continue
-        if target in output:
+        if _find_whole(output, target) is not None:
             protection.found = True
             continue
-        lowered = output.lower().find(target.lower())
-        if lowered >= 0:
-            output = output[:lowered] + target + output[lowered + len(target):]
+        recased = _find_whole(output, target, re.IGNORECASE)
+        if recased is not None:
+            output = output[:recased] + target + output[recased + len(target):]
         else:
             output = _insert(output, target, protection.meta["model_offset"] / source_length)
         protection.repaired = True
@@ -351,13 +364,19 @@ def _drop_unjustified_numbers(job: Job, output: str) -> str:
     from .numbers import unjustified_numbers
 
     keep = [(m.start(), m.end()) for p in job.protections if p.replacement
-            for m in re.finditer(re.escape(p.replacement), output)]
+            for m in re.finditer(rf"(?<!\w){re.escape(p.replacement)}(?!\w)", output)]
     for start, end, number in sorted(unjustified_numbers(output, job.text), reverse=True):
         if any(s <= start and end <= e for s, e in keep):
             continue
         job.removed_numbers.append(number)
         output = (output[:start].rstrip() + " " + output[end:].lstrip()).strip()
     return output
+
+
+def _find_whole(text: str, target: str, flags: int = 0) -> int | None:
+    """Where ``target`` stands in ``text`` as a whole (not inside a longer word or number)."""
+    found = re.search(rf"(?<!\w){re.escape(target)}(?!\w)", text, flags)
+    return found.start() if found else None
 
 
 def _insert(output: str, target: str, fraction: float) -> str:

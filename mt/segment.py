@@ -174,7 +174,7 @@ def _cover(text: str, ranges: list[tuple[int, int]]) -> list[Span]:
     return spans
 
 
-_ISLAND_RE = re.compile(r"[A-Za-z][A-Za-z0-9&.'’\-]*(?:[ ,]+(?:[A-Za-z0-9][A-Za-z0-9&.'’\-]*))*[*]?")
+_ISLAND_RE = re.compile(r"[A-Za-z][A-Za-z0-9&.'’\-]*(?:[ ,]+[A-Za-z][A-Za-z0-9&.'’\-]*)*[*]?")
 
 
 def latin_islands(text: str) -> list[tuple[int, int]]:

@@ -56,6 +56,16 @@ def read_text(path: str | Path | None) -> str:
     return "".join(read_lines(path))
 
 
+def check_writable(path: str | Path) -> None:
+    """Fail before hours of work, not after: the target's folder exists and it is no directory."""
+    target = Path(path)
+    if target.is_dir():
+        raise KoenError(f"{target}: is a directory, expected a file to write")
+    directory = target.parent if str(target.parent) else Path(".")
+    if not directory.is_dir():
+        raise KoenError(f"{target}: directory {directory} does not exist")
+
+
 @contextlib.contextmanager
 def atomic_writer(path: str | Path, mode: str = "w", encoding: str | None = "utf-8") -> Iterator[IO]:
     """Write to a temporary file beside ``path`` and rename it over ``path`` on success.
@@ -63,11 +73,8 @@ def atomic_writer(path: str | Path, mode: str = "w", encoding: str | None = "utf
     A failure (exception, kill) leaves the previous file untouched.
     """
     target = Path(path)
-    if target.is_dir():
-        raise KoenError(f"{target}: is a directory, expected a file to write")
+    check_writable(target)
     directory = target.parent if str(target.parent) else Path(".")
-    if not directory.exists():
-        raise KoenError(f"{target}: directory {directory} does not exist")
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
     try:
         kwargs = {"encoding": encoding, "newline": ""} if "b" not in mode else {}

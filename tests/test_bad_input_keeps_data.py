@@ -1,5 +1,6 @@
 """Bad input gets one clear error and never damages the user's files (review findings, fixed)."""
 
+import re
 import shutil
 import subprocess
 import sys
@@ -93,3 +94,109 @@ def test_decomposed_hangul_gets_its_terms_in_the_right_place():
     assert "Ministry of Land, Infrastructure and Transport" in result.translation
     assert "Smart City Data Hub" in result.translation
     assert {t["source"] for t in result.audit()["terms"]} == {"국토교통부", "스마트도시 데이터허브"}
+
+
+class EchoBackend:
+    """Returns a fixed English sentence: what a model does when it ignores the protected names."""
+
+    name, max_input_tokens = "echo", 512
+
+    def __init__(self, reply):
+        self.reply = reply
+
+    def count_tokens(self, texts):
+        return [len(t) for t in texts]
+
+    def translate(self, texts):
+        return [self.reply for _ in texts]
+
+    def provenance(self):
+        return {"backend": self.name}
+
+
+def test_a_protected_name_is_not_found_inside_another_word():
+    from mt.pipeline import Pipeline
+
+    result = Pipeline(EchoBackend("He said the technology was adopted in 2023."), protect_numbers=False) \
+        .translate_lines(["AI 기술을 도입했다고 말했다."])[0]
+    assert "sAId" not in result.translation and "said" in result.translation
+    assert re.search(r"(?<!\w)AI(?!\w)", result.translation)
+
+
+def test_a_number_is_not_found_inside_a_longer_number():
+    from mt.pipeline import Pipeline
+
+    result = Pipeline(EchoBackend("In 2023, regions were chosen.")).translate_lines(["3개 지역을 선정했다."])[0]
+    numbers = result.audit()["numbers"]
+    assert numbers[0]["english"] == "3" and numbers[0]["repaired"] is True
+
+
+def test_term_offsets_inside_title_marks_index_the_line():
+    from glossary.match import Matcher
+    from mt.backends import load_backend
+    from mt.pipeline import Pipeline
+
+    line = "국토교통부는 「2025년 스마트도시 데이터허브 시범솔루션 발굴사업」을 추진한다."
+    pipeline = Pipeline(load_backend("romanize"), matcher=Matcher(Termbase.load(default_glossary_path())))
+    for term in pipeline.translate_lines([line])[0].audit()["terms"]:
+        start, end = term["span"]
+        assert line[start:end] == term["source"]
+
+
+def test_an_english_name_before_a_number_stays_protected():
+    from mt.backends import load_backend
+    from mt.pipeline import Pipeline
+
+    job = Pipeline(load_backend("romanize"))._plan("K-water 1,000억 원을 투입한다.", None)
+    assert [(p.kind, p.source) for p in job.protections] == [("island", "K-water"), ("number", "1,000억 원")]
+
+
+def test_nested_title_marks_pair_up():
+    from mt.pipeline import _quoted_korean
+
+    text = "정부는 「가「나」다」 사업을 한다."
+    (start, end), = _quoted_korean(text)
+    assert text[start:end] == "「가「나」다」"
+
+
+def test_a_cached_config_does_not_stop_a_first_download(monkeypatch):
+    """Online, a hub model whose config is cached but weights are not must still download."""
+    import mt.backends.checkpoint as checkpoint
+
+    calls = []
+
+    class Loader:
+        @staticmethod
+        def from_pretrained(location, **kwargs):
+            calls.append(kwargs.get("local_files_only"))
+            return "loaded"
+
+    monkeypatch.setattr("huggingface_hub.try_to_load_from_cache", lambda *a, **k: "/cache/config.json")
+    monkeypatch.setattr(checkpoint, "_hub_reachable", lambda url: True)
+    monkeypatch.setattr("huggingface_hub.constants.HF_HUB_OFFLINE", False)
+    assert checkpoint.load_pretrained(Loader, checkpoint.resolve_checkpoint("org/model")) == "loaded"
+    assert calls == [False]
+    monkeypatch.setattr(checkpoint, "_hub_reachable", lambda url: False)
+    checkpoint.load_pretrained(Loader, checkpoint.resolve_checkpoint("org/model"))
+    assert calls == [False, True]
+
+
+def test_model_option_errors_are_one_line(tiny_marian, tmp_path):
+    assert_one_line_error(koen("translate", "-", "--model", tiny_marian, "--dtype", "foo"))
+    broken = tmp_path / "ct2"
+    broken.mkdir()
+    (broken / "config.json").write_text("{}", encoding="utf-8")
+    (broken / "model.bin").write_bytes(b"")
+    (broken / "koen.json").write_text("{not json", encoding="utf-8")
+    assert_one_line_error(koen("translate", "-", "--model", broken, "--backend", "ctranslate2"))
+    a_file = tmp_path / "file"
+    a_file.write_text("x", encoding="utf-8")
+    assert_one_line_error(koen("model", "convert", tiny_marian, a_file))
+
+
+def test_an_unwritable_output_fails_before_any_translation(tmp_path):
+    source = tmp_path / "in.txt"
+    source.write_text("국토교통부는 발표했다.\n", encoding="utf-8")
+    done = koen("translate", source, "-o", tmp_path / "missing" / "out.txt", "--backend", "romanize")
+    assert_one_line_error(done)
+    assert "does not exist" in done.stderr and "translate:" not in done.stderr

@@ -10,18 +10,15 @@ from typing import Optional
 
 import typer
 
+from ..backends.checkpoint import DEFAULT_MODEL
 from ..errors import KoenError
 
 app = typer.Typer(no_args_is_help=True, help="Translate whole archives: resumable, with a translation memory.")
 
 
-
 @app.callback()
 def archive() -> None:
     """Translate whole archives: resumable, with a translation memory."""
-
-
-DEFAULT_MODEL = "Helsinki-NLP/opus-mt-tc-big-ko-en"     # the same default as `koen translate`
 
 
 def _glossary_path(value: Optional[str]) -> Optional[str]:

@@ -3,6 +3,7 @@ tokenizer and family, length-sorted batching, and the target tokens that may nev
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -55,14 +56,20 @@ def hub_files_available(model_id: str) -> tuple[bool, bool]:
     from huggingface_hub import constants, try_to_load_from_cache
 
     cached = isinstance(try_to_load_from_cache(model_id, "config.json"), str)
-    if cached or constants.HF_HUB_OFFLINE:
+    if constants.HF_HUB_OFFLINE:
         return cached, False
-    endpoint = urlparse(constants.ENDPOINT)
+    return cached, _hub_reachable(constants.ENDPOINT)
+
+
+@functools.lru_cache(maxsize=4)
+def _hub_reachable(endpoint_url: str) -> bool:
+    """One connection attempt per process: later loads (tokenizer, weights) reuse the answer."""
+    endpoint = urlparse(endpoint_url)
     try:
         socket.create_connection((endpoint.hostname, endpoint.port or 443), timeout=5).close()
-        return cached, True
+        return True
     except OSError:
-        return cached, False
+        return False
 
 
 def quiet_transformers() -> None:
@@ -82,7 +89,7 @@ def load_pretrained(loader, checkpoint: Checkpoint, **kwargs):
     if checkpoint.local:
         try:
             return loader.from_pretrained(checkpoint.location, **kwargs)
-        except (OSError, ValueError, KeyError) as exc:
+        except (OSError, ValueError, KeyError, TypeError) as exc:
             raise KoenError(f"{checkpoint.source}: cannot load the checkpoint in this directory ({_first_line(exc)})") from None
     cached, reachable = hub_files_available(checkpoint.location)
     if not cached and not reachable:
@@ -103,7 +110,9 @@ def load_tokenizer(checkpoint: Checkpoint):
     import transformers
 
     meta = read_meta(checkpoint)
-    loader = getattr(transformers, meta["tokenizer_class"]) if meta else transformers.AutoTokenizer
+    loader = getattr(transformers, str(meta.get("tokenizer_class")), None) if meta else transformers.AutoTokenizer
+    if loader is None:
+        raise KoenError(f"{checkpoint.source}: {KOEN_META} names no known tokenizer class")
     return load_pretrained(loader, checkpoint)
 
 
@@ -111,7 +120,15 @@ def read_meta(checkpoint: Checkpoint) -> dict | None:
     if not checkpoint.local:
         return None
     meta = Path(checkpoint.location) / KOEN_META
-    return json.loads(meta.read_text(encoding="utf-8")) if meta.exists() else None
+    if not meta.exists():
+        return None
+    try:
+        data = json.loads(meta.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise KoenError(f"{meta}: unreadable ({exc})") from None
+    if not isinstance(data, dict):
+        raise KoenError(f"{meta}: expected a JSON object")
+    return data
 
 
 def fingerprint(checkpoint: Checkpoint, config_revision: str | None = None) -> str:
@@ -122,10 +139,15 @@ def fingerprint(checkpoint: Checkpoint, config_revision: str | None = None) -> s
     for path in sorted(Path(checkpoint.location).iterdir()):
         if path.is_file():
             stat = path.stat()
-            digest.update(f"{path.name}:{stat.st_size}".encode())
+            digest.update(f"{path.name}:{stat.st_size}:{stat.st_mtime_ns}".encode())
             if stat.st_size < 4_000_000:
                 digest.update(path.read_bytes())
     return "sha256:" + digest.hexdigest()[:16]
+
+
+def count_tokens(tokenizer, texts: Sequence[str]) -> list[int]:
+    """Source-side token counts, special tokens included."""
+    return [len(ids) for ids in tokenizer(list(texts), add_special_tokens=True)["input_ids"]]
 
 
 def model_input_limit(tokenizer, max_positions: int | None) -> int:

@@ -18,6 +18,7 @@ from .checkpoint import (
     KOEN_META,
     Checkpoint,
     cpu_threads,
+    count_tokens,
     decode,
     default_output_budget,
     family_for,
@@ -75,7 +76,7 @@ class CTranslate2Backend:
         self._suppress = [[token] for token in self.tokenizer.convert_ids_to_tokens(forbidden_target_tokens(self.tokenizer, self.family))]
 
     def count_tokens(self, texts: Sequence[str]) -> list[int]:
-        return [len(ids) for ids in self.tokenizer(list(texts), add_special_tokens=True)["input_ids"]]
+        return count_tokens(self.tokenizer, texts)
 
     def translate(self, texts: Sequence[str]) -> list[str]:
         texts = list(texts)
@@ -119,6 +120,8 @@ def convert_checkpoint(model: str, output_dir: str | Path, quantization: str = "
     if quantization not in valid:
         raise KoenError(f"--quantization {quantization}: expected one of {', '.join(valid)}")
     output = Path(output_dir)
+    if output.exists() and not output.is_dir():
+        raise KoenError(f"{output}: is a file; the CTranslate2 model needs a directory")
     if output.exists() and any(output.iterdir()) and not force:
         raise KoenError(f"{output}: exists and is not empty (use --force to replace it)")
     checkpoint: Checkpoint = resolve_checkpoint(model)

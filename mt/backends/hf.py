@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from typing import Sequence
 
+from ..errors import KoenError
 from .base import GenerationOptions, register_backend
 from .checkpoint import (
     DEFAULT_MODEL,
+    count_tokens,
     decode,
     default_output_budget,
     family_for,
@@ -42,8 +44,11 @@ class TransformersBackend:
         config = load_pretrained(AutoConfig, self.checkpoint)
         self.tokenizer = load_tokenizer(self.checkpoint)
         self.family = family_for(config.model_type, self.tokenizer, model)
-        self.dtype = {"auto": torch.float16 if self.device == "cuda" else torch.float32,
-                      "float32": torch.float32, "float16": torch.float16, "bfloat16": torch.bfloat16}[dtype]
+        dtypes = {"auto": torch.float16 if self.device == "cuda" else torch.float32,
+                  "float32": torch.float32, "float16": torch.float16, "bfloat16": torch.bfloat16}
+        if dtype not in dtypes:
+            raise KoenError(f"--dtype {dtype}: expected one of {', '.join(dtypes)}")
+        self.dtype = dtypes[dtype]
         self.model = load_pretrained(AutoModelForSeq2SeqLM, self.checkpoint, dtype=self.dtype)
         self.model.to(self.device).eval()
         self.max_input_tokens = model_input_limit(self.tokenizer, getattr(config, "max_position_embeddings", None))
@@ -52,7 +57,7 @@ class TransformersBackend:
         self._revision = fingerprint(self.checkpoint, getattr(config, "_commit_hash", None))
 
     def count_tokens(self, texts: Sequence[str]) -> list[int]:
-        return [len(ids) for ids in self.tokenizer(list(texts), add_special_tokens=True)["input_ids"]]
+        return count_tokens(self.tokenizer, texts)
 
     def translate(self, texts: Sequence[str]) -> list[str]:
         import torch

@@ -61,7 +61,7 @@ class RomanizeBackend:
             elif not token.tag.startswith(_DROPPED_TAG_PREFIXES):
                 out.append(romanize(token.form))
         out.append(text[position:])
-        return " ".join("".join(out).split(" ")).strip()
+        return " ".join("".join(out).split()).strip()
 
     def provenance(self) -> dict:
         return {"backend": self.name, "model": "romanize", "revision": "rr-1"}
