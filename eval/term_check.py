@@ -1,7 +1,7 @@
 """Term success: of the glossary terms found in the source, the share whose approved English
 appears in the hypothesis line (case-sensitive exact substring).
 
-A do-not-translate entry expects the source surface itself in the output. Matching is glossary/'s
+A do-not-translate entry expects what translation keeps (the entry's target) in the output. Matching is glossary/'s
 own matcher, so eval counts exactly the terms the translation pipeline enforces.
 """
 
@@ -83,7 +83,7 @@ def check_terms(
     for number, (source, hypothesis) in enumerate(zip(sources, hypotheses), start=1):
         for hit in matcher.find(source, date=date):
             entry = hit.entry
-            expected = hit.surface if getattr(entry, "dnt", False) else entry.english
+            expected = entry.target      # what translation enforces (the Korean itself for do-not-translate)
             report.findings.append(TermFinding(
                 line=number, entry_id=str(entry.id), korean=entry.korean, english=entry.english,
                 surface=hit.surface, expected=expected, found=bool(expected) and expected in hypothesis,

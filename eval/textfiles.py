@@ -43,10 +43,6 @@ def read_segments(path: str | Path) -> list[str]:
     return split_segments(read_file_bytes(path), None if str(path) == "-" else str(path))
 
 
-def sha256_file(path: str | Path) -> str:
-    return hashlib.sha256(read_file_bytes(path)).hexdigest()
-
-
 def sha256_segments(segments: list[str]) -> str:
     """Hash of the segments themselves: stable across line endings and trailing blanks."""
     digest = hashlib.sha256()

@@ -248,7 +248,3 @@ class _Scan:
             return []
         return None
 
-
-def find_terms(termbase: Termbase, text: str, date: datetime.date | None = None) -> list[TermHit]:
-    """One-off convenience; build a ``Matcher`` and reuse it for more than one text."""
-    return Matcher(termbase).find(text, date)

@@ -282,11 +282,6 @@ class Termbase:
     def sha256(self) -> str:
         return hashlib.sha256(self.to_text().encode("utf-8")).hexdigest()
 
-    def find_entry(self, korean: str, date: datetime.date | None = None) -> list[Entry]:
-        """Entries whose Korean term (spacing ignored) is ``korean``, valid on ``date``."""
-        key = match_key(korean)
-        return [e for e in self.entries if match_key(e.korean) == key and e.valid_on(date)]
-
     def add(self, entry: Entry) -> Entry:
         added = dataclasses.replace(entry, line=0)
         self.entries.append(added)
