@@ -28,6 +28,8 @@ DNT_VALUES = {"": False, "no": False, "yes": True}
 
 _HANGUL = re.compile(r"[\u1100-\u11ff\u3130-\u318f\uac00-\ud7a3]")
 
+BOM = "\ufeff"
+
 
 def has_hangul(text: str) -> bool:
     return bool(_HANGUL.search(text))
@@ -106,6 +108,7 @@ class ParsedFile:
     entries: list[Entry]
     problems: list[RowProblem]
     newline: str = "\n"
+    bom: bool = False          # the file began with a UTF-8 byte-order mark: saving keeps it
 
 
 def _parse_date(text: str, column: str, line: int, problems: list[RowProblem]) -> datetime.date | None:
@@ -200,7 +203,8 @@ def parse_text(data: bytes | str, path: str | None = None) -> ParsedFile:
             entries.append(entry)
     if not header_seen:
         problems.append(RowProblem(1, "header", "no header row: an empty termbase still needs the header"))
-    return ParsedFile(lines=lines, entries=entries, problems=problems, newline=newline)
+    return ParsedFile(lines=lines, entries=entries, problems=problems, newline=newline,
+                      bom=data.startswith(BOM.encode("utf-8")))
 
 
 @dataclass
@@ -257,7 +261,7 @@ class Termbase:
         text = "".join(pieces)
         if not parsed.lines:
             text = HEADER + newline + text
-        return text
+        return (BOM if parsed.bom else "") + text
 
     def save(self, path: str | Path | None = None) -> None:
         target = Path(path) if path is not None else self.path

@@ -200,3 +200,15 @@ def test_an_unwritable_output_fails_before_any_translation(tmp_path):
     done = koen("translate", source, "-o", tmp_path / "missing" / "out.txt", "--backend", "romanize")
     assert_one_line_error(done)
     assert "does not exist" in done.stderr and "translate:" not in done.stderr
+
+
+def test_a_byte_order_mark_survives_a_glossary_edit(tmp_path):
+    path = tmp_path / "g.tsv"
+    path.write_bytes(b"\xef\xbb\xbf" + default_glossary_path().read_bytes())
+    Termbase.load(path).save(path)
+    assert path.read_bytes() == b"\xef\xbb\xbf" + default_glossary_path().read_bytes()
+    done = koen("glossary", "add", "도시숲", "urban forest", "--note", "test", "-g", path)
+    assert done.returncode == 0, done.stderr
+    data = path.read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf") and data.count(b"\xef\xbb\xbf") == 1
+    assert Termbase.load(path).entries[-1].english == "urban forest"
