@@ -202,3 +202,23 @@ def test_concordance_shows_translation_and_whether_the_term_was_honoured(glossar
         assert "romanize" in page.text
         missing = client.get(f"/entry/{line_of(glossary, '버티포트')}")
         assert "Not found in press-releases-2025.txt" in missing.text
+
+
+def test_an_existing_finding_reworded_by_an_edit_is_not_a_new_problem(tmp_path):
+    """Row B already conflicts with row A; editing A's English rewords B's finding, adds nothing."""
+    path = tmp_path / "glossary.tsv"
+    shutil.copy(default_glossary_path(), path)
+    with path.open("a", encoding="utf-8") as handle:
+        handle.write("도시숲\turban forest\t\tgeneral\tapproved\t\t\t\ttest\n"
+                     "도시숲\tcity forest\t\tgeneral\tapproved\t\t\t\ttest\n")
+    before = {(f.line, f.code) for f in lint_file(path)}
+    assert before, "the planted pair must conflict"
+    with TestClient(create_app(path), base_url=BASE) as client:
+        client.headers["Origin"] = BASE
+        first = next(e for e in Termbase.load(path).entries if e.english == "urban forest")
+        _, csrf, version = page_state(client, f"/entry/{first.line}")
+        response = client.post(f"/entry/{first.line}", data={"csrf": csrf, "version": version,
+                                                             **edit_fields(first, english="urban woods")})
+        assert response.status_code in (200, 303)
+    assert any(e.english == "urban woods" for e in Termbase.load(path).entries)
+    assert {(f.line, f.code) for f in lint_file(path)} == before
