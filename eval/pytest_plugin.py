@@ -68,9 +68,21 @@ class BleuRegression:
             require_same_length([("hypotheses", hypotheses), *zip(map(str, ref_paths), references)])
             if self.update:
                 old = base.data if base else {}
+                # Keep what the old baseline was made with: its source and glossary (so term and
+                # number scores stay in it), provenance and document date.
+                source_path = base.source_path() if base else None
+                glossary_path = base.glossary_path() if base else None
+                termbase = None
+                if glossary_path is not None:
+                    from glossary.termbase import Termbase
+
+                    termbase = Termbase.load(glossary_path)
                 write_baseline(baseline_path, make_baseline(
                     hypotheses, references, reference_paths=ref_paths, baseline_path=baseline_path,
-                    testset=(old.get("testset") or {}).get("name"), model=old.get("model")))
+                    source_path=source_path, sources=read_segments(source_path) if source_path else None,
+                    termbase=termbase, glossary_path=glossary_path,
+                    testset=(old.get("testset") or {}).get("name"), model=old.get("model"),
+                    provenance=old.get("provenance") or None, date=old.get("date")))
                 return None
             base.check_references(references, [str(p) for p in ref_paths])
             tolerances = dict(DEFAULT_TOLERANCE)

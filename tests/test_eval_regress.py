@@ -146,3 +146,21 @@ def test_bleu_regression_fixture_can_write_a_baseline(tmp_path, request):
     BleuRegression(tmp_path, update=True)(hyp=TATOEBA_SYS_A, baseline=target, ref=TATOEBA_REF)
     assert json.loads(target.read_text(encoding="utf-8"))["hypotheses"]["lines"] == lines(TATOEBA_SYS_A)
     assert not BleuRegression(tmp_path, update=False)(hyp=TATOEBA_SYS_A, baseline="new.json").failed
+
+
+def test_updating_a_baseline_keeps_its_source_and_glossary(tmp_path):
+    from eval.pytest_plugin import BleuRegression
+    from glossary.termbase import default_glossary_path
+
+    target = tmp_path / "with-source.json"
+    made = koen("eval", "baseline", "--hyp", FLORES_SYS_A, "--ref", FLORES_REF, "--src", FLORES_SRC,
+                "--glossary", default_glossary_path(), "-o", target)
+    assert made.returncode == 0, made.stderr
+    before = json.loads(target.read_text(encoding="utf-8"))
+    assert before["testset"]["source"] and before["glossary"]
+    BleuRegression(tmp_path, update=True)(hyp=FLORES_SYS_B, baseline=target)
+    after = json.loads(target.read_text(encoding="utf-8"))
+    assert after["hypotheses"]["lines"] == lines(FLORES_SYS_B)
+    assert after["testset"]["source"]["sha256"] == before["testset"]["source"]["sha256"]
+    assert after["glossary"]["sha256"] == before["glossary"]["sha256"]
+    assert after["scores"]["number_consistency"] is not None
