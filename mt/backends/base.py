@@ -17,6 +17,11 @@ class GenerationOptions:
     max_output_tokens: int | None = None
     fixed_output_tokens: int | None = None
 
+    def output_budget(self, input_tokens: int, limit: int) -> int:
+        """Most target tokens to generate for a batch whose longest input has ``input_tokens``."""
+        return (self.fixed_output_tokens or self.max_output_tokens
+                or min(limit, int(input_tokens * 2) + 16))
+
 
 @runtime_checkable
 class Backend(Protocol):

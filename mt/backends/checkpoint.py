@@ -210,9 +210,5 @@ def resolve_device(device: str, cuda_available: bool, engine: str) -> str:
     return device
 
 
-def default_output_budget(input_tokens: int, limit: int) -> int:
-    return min(limit, int(input_tokens * 2) + 16)
-
-
 def cpu_threads() -> int:
     return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1))

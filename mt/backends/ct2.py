@@ -20,7 +20,6 @@ from .checkpoint import (
     cpu_threads,
     count_tokens,
     decode,
-    default_output_budget,
     family_for,
     fingerprint,
     forbidden_target_tokens,
@@ -88,7 +87,7 @@ class CTranslate2Backend:
             if longest > self.max_input_tokens + 2:
                 raise ValueError(f"input of {longest} tokens exceeds the model limit; split it before translating")
             fixed = self.options.fixed_output_tokens
-            budget = fixed or self.options.max_output_tokens or default_output_budget(longest, self.max_input_tokens)
+            budget = self.options.output_budget(longest, self.max_input_tokens)
             results = self.translator.translate_batch(
                 [tokens[i] for i in batch],
                 beam_size=self.options.beam_size,

@@ -10,7 +10,6 @@ from .checkpoint import (
     DEFAULT_MODEL,
     count_tokens,
     decode,
-    default_output_budget,
     family_for,
     fingerprint,
     forbidden_target_tokens,
@@ -78,7 +77,7 @@ class TransformersBackend:
 
     def _generation_kwargs(self, input_tokens: int) -> dict:
         fixed = self.options.fixed_output_tokens
-        budget = fixed or self.options.max_output_tokens or default_output_budget(input_tokens, self.max_input_tokens)
+        budget = self.options.output_budget(input_tokens, self.max_input_tokens)
         kwargs = {"num_beams": self.options.beam_size, "max_new_tokens": budget, "do_sample": False,
                   "suppress_tokens": self._forbidden}
         if fixed:
