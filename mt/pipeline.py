@@ -166,9 +166,6 @@ class Pipeline:
                 progress(len(chunk))
         return results
 
-    def translate_text(self, text: str, date: datetime.date | None = None) -> str:
-        return self.translate_lines([text], date=date)[0].translation
-
     def _translate_chunk(self, lines: Sequence[str], dates: Sequence[datetime.date | None]) -> list[LineResult]:
         prepared = []
         for line, day in zip(lines, dates):
@@ -242,16 +239,12 @@ class Pipeline:
 
     def _translate_jobs(self, jobs: list[Job]) -> None:
         limit = self.backend.max_input_tokens
-        piece_lists: list[list[str]] = []
         for job in jobs:
-            protected = _replacement_ranges(job)
-            pieces = split_to_fit(job.model_input, self.backend.count_tokens, limit, protected)
-            job.inputs = pieces
-            piece_lists.append(pieces)
-        unique = list(dict.fromkeys(p for pieces in piece_lists for p in pieces if has_hangul(p)))
+            job.inputs = split_to_fit(job.model_input, self.backend.count_tokens, limit, _replacement_ranges(job))
+        unique = list(dict.fromkeys(p for job in jobs for p in job.inputs if has_hangul(p)))
         translated = dict(zip(unique, self._translate_unique(unique)))
-        for job, pieces in zip(jobs, piece_lists):
-            job.output = " ".join(translated.get(p, p) for p in pieces).strip()
+        for job in jobs:
+            job.output = " ".join(translated.get(p, p) for p in job.inputs).strip()
 
     def _translate_unique(self, texts: list[str]) -> list[str]:
         if not texts:
