@@ -125,11 +125,11 @@ class Config:
 
     def _setup_d(self):
         from glossary.termbase import default_glossary_path
-        from mt.pipeline import Pipeline
+        from koen.compose import build_pipeline
 
-        pipeline = Pipeline.from_options(model=self.args.ct2, backend="ctranslate2", device=self.args.device,
-                                         batch_size=self.args.batch_size, glossary=str(default_glossary_path()),
-                                         fixed_output_tokens=self.n)
+        pipeline = build_pipeline(model=self.args.ct2, backend="ctranslate2", device=self.args.device,
+                                  batch_size=self.args.batch_size, glossary=str(default_glossary_path()),
+                                  fixed_output_tokens=self.n)
         inner = pipeline.backend.translate
 
         def timed(texts):

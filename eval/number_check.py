@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Sequence
 
 from .tally import Tally
+from mt.numbers import account_numbers
 
 
 @dataclass
@@ -34,7 +35,6 @@ class NumberReport(Tally):
 
 
 def check_numbers(sources: Sequence[str], hypotheses: Sequence[str]) -> NumberReport:
-    from mt.numbers import account_numbers
 
     report = NumberReport()
     for number, (source, hypothesis) in enumerate(zip(sources, hypotheses), start=1):

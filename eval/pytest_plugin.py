@@ -15,6 +15,10 @@ from pathlib import Path
 from typing import Sequence
 
 import pytest
+from mt.errors import KoenError
+from .regress import (DEFAULT_TOLERANCE, check_regression, load_baseline, make_baseline, write_baseline)
+from .textfiles import read_segments, require_same_length
+from glossary.termbase import Termbase
 
 
 def pytest_addoption(parser) -> None:
@@ -45,11 +49,7 @@ class BleuRegression:
         n_samples: int = 1000,
     ):
         """Check ``hyp`` (a file or a list of lines) against ``baseline``; returns the gate's report."""
-        from mt.errors import KoenError
 
-        from .regress import (DEFAULT_TOLERANCE, check_regression, load_baseline, make_baseline,
-                              write_baseline)
-        from .textfiles import read_segments, require_same_length
 
         baseline_path = _resolve(baseline, self.base_dir)
         try:
@@ -74,7 +74,6 @@ class BleuRegression:
                 glossary_path = base.glossary_path() if base else None
                 termbase = None
                 if glossary_path is not None:
-                    from glossary.termbase import Termbase
 
                     termbase = Termbase.load(glossary_path)
                 write_baseline(baseline_path, make_baseline(

@@ -24,6 +24,11 @@ from mt.textio import read_file_bytes
 from .compare import paired_test
 from .score import DISPLAY_NAMES, LOWER_IS_BETTER, METRIC_KEYS
 from .textfiles import sha256_segments
+from importlib.metadata import version
+from mt import __version__
+import os
+from .evaluation import evaluate
+from mt.textio import write_text_atomic
 
 BASELINE_FORMAT = "koen-eval-baseline/1"
 DEFAULT_GATE_METRICS: tuple[str, ...] = ("bleu", "chrf")
@@ -38,11 +43,9 @@ DEFAULT_BOOTSTRAP = 1000
 
 def koen_version() -> str:
     try:
-        from importlib.metadata import version
 
         return version("koen")
     except Exception:  # not installed: fall back to the source tree's version
-        from mt import __version__
 
         return __version__
 
@@ -52,7 +55,6 @@ def _relative_to(path: str | Path, base_dir: Path) -> str:
     try:
         return str(p.relative_to(base_dir.resolve()))
     except ValueError:
-        import os
 
         return os.path.relpath(p, base_dir.resolve())
 
@@ -73,7 +75,6 @@ def make_baseline(
     date: str | None = None,
 ) -> dict:
     """The baseline record for one system output (write it with ``write_baseline``)."""
-    from .evaluation import evaluate
 
     evaluation = evaluate(hypotheses, references, sources, termbase, date)
     base_dir = Path(baseline_path).parent if baseline_path else Path(".")
@@ -108,7 +109,6 @@ def make_baseline(
 
 
 def write_baseline(path: str | Path, baseline: dict) -> None:
-    from mt.textio import write_text_atomic
 
     write_text_atomic(path, json.dumps(baseline, ensure_ascii=False, indent=1) + "\n")
 
@@ -266,7 +266,6 @@ def check_regression(
                 report.notes.append(f"{row.metric}: the baseline file says {old:.4f}, re-scoring its hypotheses gives "
                                     f"{row.baseline_score:.4f} (sacrebleu version or references changed)")
     if share_metrics:
-        from .evaluation import evaluate
 
         if sources is None:
             raise KoenError(f"gating {', '.join(share_metrics)} needs the source text (--src)")

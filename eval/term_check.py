@@ -12,6 +12,10 @@ from pathlib import Path
 from typing import Sequence
 
 from .tally import Tally
+from glossary.termbase import Termbase
+import datetime
+from mt.errors import KoenError
+from glossary.match import Matcher
 
 
 @dataclass
@@ -50,21 +54,18 @@ class TermReport(Tally):
 
 
 def load_termbase(path: str | Path):
-    from glossary.termbase import Termbase
 
     return Termbase.load(path)
 
 
 def parse_date(date):
     """``YYYY-MM-DD`` (or a ``datetime.date``) for date-limited glossary entries."""
-    import datetime
 
     if date is None or isinstance(date, datetime.date):
         return date
     try:
         return datetime.date.fromisoformat(str(date))
     except ValueError:
-        from mt.errors import KoenError
 
         raise KoenError(f"--date {date}: expected YYYY-MM-DD") from None
 
@@ -75,7 +76,6 @@ def check_terms(
     termbase,
     date=None,
 ) -> TermReport:
-    from glossary.match import Matcher
 
     date = parse_date(date)
     matcher = Matcher(termbase)

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from mt.errors import KoenError
+from .textfiles import read_file_bytes
 
 SOURCE_SUFFIX = ".ko"
 TARGET_SUFFIX = ".en"
@@ -33,7 +34,6 @@ class TestSet:
     aliases: list[str] = field(default_factory=list)
 
     def count_lines(self) -> tuple[int, int]:
-        from .textfiles import read_file_bytes
 
         def count(p: Path) -> int:
             data = read_file_bytes(p)

@@ -15,6 +15,7 @@ from pathlib import Path
 from mt.errors import KoenError, located
 
 from .termbase import ALIAS_SEPARATOR, COLUMNS, Entry, has_hangul, match_key, parse_text, rows
+from .match import Matcher
 
 
 @dataclass(frozen=True)
@@ -135,7 +136,6 @@ def lint_entries(entries: list[Entry], path: str = "<glossary>") -> list[LintFin
 
 def _unreachable(approved: list[Entry], flagged: set[int], path: str) -> list[LintFinding]:
     """Entries that lose to another entry even on their own spelling, so they never match."""
-    from .match import Matcher
 
     if not approved:
         return []

@@ -26,6 +26,8 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Iterable
 
+from mt.korean import kiwi
+
 from .termbase import Entry, Termbase, match_key
 
 NAME_KINDS = frozenset({"person", "organisation", "place"})
@@ -53,6 +55,10 @@ class TermHit:
     def english(self) -> str:
         return self.entry.target
 
+    def describe(self) -> dict:
+        entry = self.entry
+        return {"entry": entry.id, "korean": entry.korean, "line": entry.line, "kind": entry.kind, "dnt": entry.dnt}
+
 
 class _Node:
     __slots__ = ("children", "entries")
@@ -75,10 +81,12 @@ def _preference(date: datetime.date | None):
 
 
 class Matcher:
-    """Finds approved terms in text. Build once per termbase and reuse (it caches analyses)."""
+    """Finds approved terms in text (``mt.terms.TermFinder``). Build once per termbase and reuse
+    (it caches analyses)."""
 
     def __init__(self, termbase: Termbase | Iterable[Entry], statuses: Iterable[str] = ("approved",), *, title_context: bool = True):
         entries = termbase.entries if isinstance(termbase, Termbase) else list(termbase)
+        self.fingerprint = termbase.sha256() if isinstance(termbase, Termbase) else None
         wanted = set(statuses)
         self.entries = [e for e in entries if e.status in wanted]
         self.title_context = title_context
@@ -101,8 +109,6 @@ class Matcher:
     def kiwi(self):
         """The process-wide analyser (a Kiwi costs ~400 MB and seconds to load; one is shared)."""
         if self._kiwi is None:
-            from mt.korean import kiwi
-
             self._kiwi = kiwi()
         return self._kiwi
 

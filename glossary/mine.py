@@ -37,12 +37,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Optional, Sequence
 
-import typer
-
 from mt.errors import KoenError
 from mt.textio import write_text_atomic
 
 from .termbase import HEADER, Entry, Termbase, default_glossary_path, has_hangul, match_key
+from mt.archive.base import require_records
+from mt.archive.readers import open_reader
+from mt.backends.romanize import romanize
+from mt.korean import kiwi
+from .match import Matcher
 
 MAX_WORDS = 6
 MAX_CONTEXTS = 3
@@ -97,8 +100,6 @@ def read_documents(path: str | Path, format: str = "auto", skip_bad: bool = Fals
 
     A bad record stops the mining with its location unless ``skip_bad``, as in ``koen archive``.
     """
-    from mt.archive.base import require_records
-    from mt.archive.readers import open_reader
 
     p = Path(path)
     scan = open_reader(p, format).scan()
@@ -410,7 +411,6 @@ class TranslationMemory:
 
 
 def romanized(korean: str) -> str:
-    from mt.backends.romanize import romanize
 
     return _one_line(romanize(korean))
 
@@ -429,7 +429,6 @@ def mine(
 
     ``model_translate(list_of_terms) -> list_of_english`` adds the model's suggestion.
     """
-    from mt.korean import kiwi
 
     analyser = kiwi()
     occurrences: list[Occurrence] = []
@@ -512,7 +511,6 @@ def _coverage(glossary: Termbase | None):
     """``covered(surface)``: the glossary's terms (any status) tile the whole phrase."""
     if glossary is None or not glossary.entries:
         return lambda surface: False
-    from .match import Matcher
 
     matcher = Matcher(glossary, statuses=("approved", "candidate", "deprecated"), title_context=False)
 
@@ -530,46 +528,3 @@ def _coverage(glossary: Termbase | None):
 
 def candidates_to_text(candidates: Iterable[Candidate], archive_name: str) -> str:
     return "".join(line + "\n" for line in (HEADER, *(c.to_entry(archive_name).to_row() for c in candidates)))
-
-
-# -- the command -------------------------------------------------------------------------------
-
-
-def mine_command(
-    archive: Path = typer.Argument(..., help="Archive to mine: the press-release listing, JSONL, a folder of .txt/.md, a datasets folder."),
-    format: str = typer.Option("auto", "--format", help="auto | listing | jsonl | folder | datasets (as for koen archive)."),
-    skip_bad: bool = typer.Option(False, "--skip-bad", help="Report malformed records and go on without them."),
-    glossary: Optional[Path] = typer.Option(None, "--glossary", "-g", help="Glossary whose terms are left out (default: the starter glossary; 'none' for no glossary)."),
-    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the candidates TSV here (atomically) instead of standard output."),
-    min_count: int = typer.Option(1, "--min-count", min=1, help="Leave out phrases seen fewer times."),
-    limit: Optional[int] = typer.Option(None, "--limit", "-n", min=1, help="Keep only the best N candidates."),
-    memory: Optional[Path] = typer.Option(None, "--memory", help="Translation memory (SQLite) to suggest English from."),
-    model: Optional[str] = typer.Option(None, "--model", "-m", help="Also suggest the model's translation of each term (hub id or local directory)."),
-    backend: str = typer.Option("transformers", "--backend", help="Backend for --model: transformers | ctranslate2 | romanize."),
-) -> None:
-    """Mine term candidates from an archive, with evidence and suggested English, as candidate rows."""
-    documents = read_documents(archive, format, skip_bad, lambda message: typer.echo(f"koen: warning: {message}", err=True))
-    if not documents:
-        raise KoenError(f"{archive}: no text to mine")
-    termbase = None
-    if glossary is None or str(glossary).lower() != "none":
-        termbase = Termbase.load(glossary if glossary is not None else default_glossary_path())
-    tm = None
-    if memory is not None:
-        tm = TranslationMemory(memory)
-        if tm.warning:
-            typer.echo(f"koen: warning: {tm.warning}", err=True)
-    translate = None
-    if model is not None:
-        from mt.pipeline import Pipeline
-
-        pipeline = Pipeline.from_options(model=model, backend=backend, glossary=None)
-        translate = lambda terms: [r.translation for r in pipeline.translate_lines(list(terms))]  # noqa: E731
-    candidates = mine(documents, termbase, min_count=min_count, limit=limit, memory=tm,
-                      model_translate=translate, model_name=model or "")
-    text = candidates_to_text(candidates, Path(archive).name)
-    if output is None:
-        typer.echo(text, nl=False)
-    else:
-        write_text_atomic(output, text)
-        typer.echo(f"{len(candidates)} candidate(s) from {len(documents)} document(s) written to {output}", err=True)

@@ -13,22 +13,22 @@ from pathlib import Path
 import pytest
 
 from archive_helpers import BOILERPLATE, CountingBackend, output_files, write_listing
-from mt.archive.jobs import STALL_ENV, ArchiveJob, JobOptions
+from koen.archive.job import ArchiveJob, JobOptions
+from koen.compose import load_terms
+from mt.backends import load_backend
 from mt.archive.readers import open_reader
 from mt.errors import KoenError
 
-DATA = Path(__file__).resolve().parent / "data"
+TESTS = Path(__file__).resolve().parent
+DATA = TESTS / "data"
 ROOT = DATA.parent.parent
 
 
-def romanize_factory(backends: list, glossary: str | None = None):
+def romanize_factory(backends: list):
     def make():
-        from mt.pipeline import Pipeline
-
-        pipeline = Pipeline.from_options(model="romanize", backend="romanize", glossary=glossary)
-        pipeline.backend = CountingBackend(pipeline.backend)
-        backends.append(pipeline.backend)
-        return pipeline
+        backend = CountingBackend(load_backend("romanize"))
+        backends.append(backend)
+        return backend
     return make
 
 
@@ -69,8 +69,8 @@ def test_record_dates_select_dated_glossary_entries(tmp_path):
     archive = tmp_path / "dated.txt"
     archive.write_text("Home/Policy/Report\n\nOld\n\n2010-05-01T10:00:00+09:002010.05.01|Report|\n\n국토부는 발표하였다.\n\n"
                        "New\n\n2025-07-01T10:00:00+09:002025.07.01|Report|\n\n국토부는 발표하였다.\n", encoding="utf-8")
-    job = ArchiveJob(open_reader(archive), tmp_path / "out", romanize_factory([], str(default_glossary_path())),
-                     {"backend": "romanize"}, warn=lambda m: None)
+    job = ArchiveJob(open_reader(archive), tmp_path / "out", romanize_factory([]),
+                     {"backend": "romanize"}, terms=load_terms(default_glossary_path()), warn=lambda m: None)
     job.run()
     old, new = [json.loads(line) for line in (tmp_path / "out" / "records.jsonl").read_text().splitlines()]
     assert old["date"] == "2010-05-01" and new["date"] == "2025-07-01"
@@ -114,8 +114,8 @@ def _command(archive: Path, outdir: Path, extra: list[str]) -> list[str]:
 
 def _run_until_stalled(args: list[str], point: str) -> None:
     """Run koen in a subprocess, wait until it pauses at ``point``, then SIGKILL it."""
-    env = {**os.environ, STALL_ENV: point, "HF_HUB_OFFLINE": "1"}
-    process = subprocess.Popen([sys.executable, "-m", "koen", *args], cwd=ROOT, env=env,
+    env = {**os.environ, "HF_HUB_OFFLINE": "1"}
+    process = subprocess.Popen([sys.executable, str(TESTS / "stall_koen.py"), point, *args], cwd=ROOT, env=env,
                                stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True)
     watchdog = threading.Timer(180, process.kill)
     watchdog.start()
@@ -135,7 +135,7 @@ def _run_until_stalled(args: list[str], point: str) -> None:
 def _kill_and_resume(tmp_path: Path, extra: list[str], points: list[str], checks=None) -> None:
     from typer.testing import CliRunner
 
-    from mt.archive.cli import app
+    from koen.cli.archive import app
 
     archive = write_listing(tmp_path / "listing.txt", 12)
     baseline = CliRunner().invoke(app, _command(archive, tmp_path / "baseline", extra)[1:])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from mt.archive.memory import TranslationMemory, model_identity, normalise
+from mt.memory import TranslationMemory, model_identity, normalise
 
 
 def test_normalise_spacing_and_unicode():

@@ -77,7 +77,7 @@ def test_an_incomplete_baseline_is_a_clear_error(tmp_path):
 
 
 def test_a_non_ascii_digit_in_a_url_is_not_a_server_error(tmp_path):
-    from glossary.web.app import create_app
+    from koen.workbench.app import create_app
 
     with TestClient(create_app(copy_glossary(tmp_path)), base_url="http://127.0.0.1:8765") as client:
         assert client.get("/entry/%C2%B2").status_code in (400, 404)
@@ -89,7 +89,7 @@ def test_decomposed_hangul_gets_its_terms_in_the_right_place():
     from glossary.match import Matcher
 
     line = unicodedata.normalize("NFD", "가나 국토교통부는 스마트도시 데이터허브를 만든다.")
-    pipeline = Pipeline(load_backend("romanize"), matcher=Matcher(Termbase.load(default_glossary_path())))
+    pipeline = Pipeline(load_backend("romanize"), terms=Matcher(Termbase.load(default_glossary_path())))
     result = pipeline.translate_lines([line])[0]
     assert "Ministry of Land, Infrastructure and Transport" in result.translation
     assert "Smart City Data Hub" in result.translation
@@ -137,7 +137,7 @@ def test_term_offsets_inside_title_marks_index_the_line():
     from mt.pipeline import Pipeline
 
     line = "국토교통부는 「2025년 스마트도시 데이터허브 시범솔루션 발굴사업」을 추진한다."
-    pipeline = Pipeline(load_backend("romanize"), matcher=Matcher(Termbase.load(default_glossary_path())))
+    pipeline = Pipeline(load_backend("romanize"), terms=Matcher(Termbase.load(default_glossary_path())))
     for term in pipeline.translate_lines([line])[0].audit()["terms"]:
         start, end = term["span"]
         assert line[start:end] == term["source"]

@@ -37,7 +37,7 @@ def test_small_degradation_is_caught_by_significance_not_only_tolerance(tmp_path
 
 def test_identical_output_passes_even_with_zero_tolerance_and_every_metric():
     result = koen("eval", "regress", "--baseline", FLORES_BASELINE, "--hyp", FLORES_SYS_A, "--tolerance", "0",
-                  "-m", "bleu", "-m", "chrf", "-m", "chrf_pp", "-m", "ter", "-m", "number_consistency", "--json")
+                  "--metric", "bleu", "--metric", "chrf", "--metric", "chrf_pp", "--metric", "ter", "--metric", "number_consistency", "--json")
     assert result.returncode == 0, result.stdout + result.stderr
     report = json.loads(result.stdout)
     assert [m["metric"] for m in report["metrics"]] == ["bleu", "chrf", "chrf_pp", "ter", "number_consistency"]
@@ -53,7 +53,7 @@ def test_an_improvement_is_not_a_regression():
     with tempfile.TemporaryDirectory() as tmp:
         baseline = Path(tmp) / "b.json"
         assert koen("eval", "baseline", "--hyp", FLORES_SYS_B, "--ref", FLORES_REF, "-o", baseline).returncode == 0
-        assert koen("eval", "regress", "--baseline", baseline, "--hyp", FLORES_SYS_A, "-m", "ter").returncode == 0
+        assert koen("eval", "regress", "--baseline", baseline, "--hyp", FLORES_SYS_A, "--metric", "ter").returncode == 0
         assert koen("eval", "regress", "--baseline", baseline, "--hyp", FLORES_SYS_B).returncode == 0
 
 
@@ -102,7 +102,7 @@ def test_tolerance_parsing():
 
 def test_compare_reports_p_values_and_confidence_intervals():
     out = koen_json("eval", "compare", "--ref", FLORES_REF, "--baseline", FLORES_SYS_A, "--system", FLORES_SYS_B,
-                    "--system", FLORES_SYS_A, "-m", "bleu", "-m", "chrf", "--samples", "500")
+                    "--system", FLORES_SYS_A, "--metric", "bleu", "--metric", "chrf", "--samples", "500")
     assert set(out["tests"]) == {"bs", "ar"}
     for test, table in out["tests"].items():
         worse = {row["metric"]: row for row in table[str(FLORES_SYS_B)]}
@@ -118,7 +118,7 @@ def test_compare_matches_sacrebleu_paired_bootstrap():
     from eval_helpers import run
 
     ours = koen_json("eval", "compare", "--ref", FLORES_REF, "--baseline", FLORES_SYS_A, "--system", FLORES_SYS_B,
-                     "-m", "bleu", "--test", "bs")
+                     "--metric", "bleu", "--test", "bs")
     theirs = run("-m", "sacrebleu", FLORES_REF, "-i", FLORES_SYS_A, FLORES_SYS_B, "-m", "bleu", "--paired-bs",
                  "-f", "json", "-w", "4")
     assert theirs.returncode == 0, theirs.stderr

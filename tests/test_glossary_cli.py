@@ -2,7 +2,7 @@ import shutil
 
 from typer.testing import CliRunner
 
-from glossary.cli import app
+from koen.cli.glossary import app
 from glossary.termbase import Termbase, default_glossary_path
 
 runner = CliRunner()

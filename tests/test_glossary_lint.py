@@ -3,7 +3,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from glossary.cli import app
+from koen.cli.glossary import app
 from glossary.lint import lint_file
 from glossary.termbase import default_glossary_path
 

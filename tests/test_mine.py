@@ -6,7 +6,7 @@ import sqlite3
 import pytest
 from typer.testing import CliRunner
 
-from glossary.cli import app
+from koen.cli.glossary import app
 from glossary.lint import lint_file, lint_text
 from glossary.match import Matcher
 from glossary.mine import (

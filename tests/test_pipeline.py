@@ -10,6 +10,8 @@ from mt.backends import load_backend
 from mt.backends.base import GenerationOptions
 from mt.korean import has_hangul
 from mt.pipeline import Pipeline, summarize
+from mt.results import WarningCode
+from koen.compose import build_pipeline
 from mt.segment import segment
 
 BULLET_O = re.compile(r"(?:(?<=\s)|^)ㅇ(?=\s|$)")
@@ -25,12 +27,12 @@ def romanize_pipeline():
     from glossary.termbase import Termbase
 
     termbase = Termbase.load(default_glossary_path())
-    return Pipeline(load_backend("romanize"), matcher=Matcher(termbase), glossary_hash=termbase.sha256())
+    return Pipeline(load_backend("romanize"), terms=Matcher(termbase))
 
 
 @pytest.fixture(scope="module")
 def marian_pipeline(tiny_marian):
-    return Pipeline.from_options(model=str(tiny_marian), glossary=str(default_glossary_path()), batch_size=8)
+    return build_pipeline(model=str(tiny_marian), glossary=str(default_glossary_path()), batch_size=8)
 
 
 def assert_layout_kept(source: str, translation: str):
@@ -101,7 +103,7 @@ def test_glossary_terms_survive_a_random_model(marian_pipeline):
     lines = ["국토교통부는 스마트도시 데이터허브를 구축한다.", "The 국토부 said 울산광역시 joined."]
     results = marian_pipeline.translate_lines(lines)
     summary = summarize(results)
-    assert summary["terms"] >= 3 and summary["term_success"] == 1.0
+    assert summary.terms >= 3 and summary.term_success == 1.0
     for result in results:
         for term in result.audit()["terms"]:
             assert term["expected"] in result.translation
@@ -185,7 +187,7 @@ def test_a_3000_character_sentence_is_split_at_clauses_and_nothing_is_lost(tiny_
     result = Pipeline(backend).translate_lines([sentence])[0]
     span = result.audit()["spans"][0]
     assert span["source"] == sentence and span["split"] is True and span["pieces"] > 5
-    assert any("pieces" in w for w in result.warnings)
+    assert any(w.code is WarningCode.SPLIT and "pieces" in w.message for w in result.warnings)
     assert_nothing_lost(backend, result)
     numbers = result.audit()["numbers"]
     assert len(numbers) == 170 and all(n["found"] for n in numbers)
@@ -202,7 +204,7 @@ def test_split_pieces_are_translated_in_order_with_deterministic_backend():
 
 
 def test_m2m100_checkpoint_translates_through_the_pipeline(tiny_m2m100):
-    pipeline = Pipeline.from_options(model=str(tiny_m2m100), glossary=None)
+    pipeline = build_pipeline(model=str(tiny_m2m100), glossary=None)
     assert pipeline.backend.family.name == "m2m100"
     result = pipeline.translate_lines(["□ 국토교통부는 3개 지역을 선정했다."])[0]
     assert result.translation.startswith("□ ")
@@ -211,20 +213,20 @@ def test_m2m100_checkpoint_translates_through_the_pipeline(tiny_m2m100):
 
 
 def test_ctranslate2_backend_behaves_like_transformers(tiny_marian_ct2, archive_lines):
-    pipeline = Pipeline.from_options(model=str(tiny_marian_ct2), backend="ctranslate2",
+    pipeline = build_pipeline(model=str(tiny_marian_ct2), backend="ctranslate2",
                                      glossary=str(default_glossary_path()))
     results = pipeline.translate_lines(archive_lines)
     assert_archive_translated(archive_lines, results)
-    assert summarize(results)["term_success"] == 1.0
+    assert summarize(results).term_success == 1.0
     assert pipeline.provenance()["backend"] == "ctranslate2"
 
 
 def test_batching_does_not_change_results(tiny_marian):
     lines = ["국토교통부는 3개 지역을 선정했다.", "데이터허브에 모인 데이터를 분석한다.", "English only.",
              "안산시는 인공지능 도시가 된다."]
-    one = Pipeline.from_options(model=str(tiny_marian), glossary=None, batch_size=1,
+    one = build_pipeline(model=str(tiny_marian), glossary=None, batch_size=1,
                                    max_output_tokens=16).translate_lines(lines)
-    many = Pipeline.from_options(model=str(tiny_marian), glossary=None, batch_size=16,
+    many = build_pipeline(model=str(tiny_marian), glossary=None, batch_size=16,
                                     max_output_tokens=16).translate_lines(lines)
     assert [r.translation for r in one] == [r.translation for r in many]
 
@@ -247,7 +249,7 @@ def test_no_number_in_the_output_that_the_source_does_not_justify(tiny_m2m100):
 
     raw = load_backend("transformers", model=str(tiny_m2m100)).translate(["국토교통부는 3개 지역을 선정했다."])[0]
     assert unjustified_numbers(raw, "국토교통부는 3개 지역을 선정했다.")   # the random model invents digits
-    pipeline = Pipeline.from_options(model=str(tiny_m2m100), glossary=None)
+    pipeline = build_pipeline(model=str(tiny_m2m100), glossary=None)
     lines = ["□ 2027년까지 165억 원을 투입하여 3개 지역을 선정했다.", "6월 26일 14:00에 30~40% 늘었다."]
     for line, result in zip(lines, pipeline.translate_lines(lines)):
         translation = result.spans[-1].translation
@@ -268,7 +270,7 @@ def test_fuzzed_mixed_text_keeps_english_and_leaves_no_hangul(romanize_pipeline,
     for _ in range(200):
         words = [rng.choice(rng.choice([korean, english, english, marks])) for _ in range(rng.randint(1, 30))]
         texts.append(rng.choice([" ", "", " "]).join(words))
-    marian = Pipeline.from_options(model=str(tiny_marian), glossary=str(default_glossary_path()),
+    marian = build_pipeline(model=str(tiny_marian), glossary=str(default_glossary_path()),
                                    max_output_tokens=12)
     for pipeline, sample in ((romanize_pipeline, texts), (marian, texts[:80])):
         for text, result in zip(sample, pipeline.translate_lines(sample)):
@@ -294,4 +296,4 @@ class SilentBackend:
 def test_an_empty_model_output_is_reported():
     result = Pipeline(SilentBackend()).translate_lines(["□ 데이터를 분석한다. English stays."])[0]
     assert result.translation == "□  English stays."
-    assert any("returned nothing" in w for w in result.warnings)
+    assert any(w.code is WarningCode.EMPTY_OUTPUT and "returned nothing" in w.message for w in result.warnings)

@@ -8,7 +8,7 @@ from starlette.testclient import TestClient
 
 from glossary.lint import lint_file
 from glossary.termbase import Termbase, default_glossary_path
-from glossary.web.app import create_app
+from koen.workbench.app import create_app
 
 from conftest import ARCHIVE
 

@@ -43,7 +43,7 @@ def free_port() -> int:
 def running_server(glossary: Path, archive: Path | None = None):
     import uvicorn
 
-    from glossary.web.app import create_app
+    from koen.workbench.app import create_app
 
     port = free_port()
     app = create_app(glossary, archive)

@@ -8,6 +8,7 @@ from typing import Protocol
 from mt.errors import KoenError
 
 from ..termbase import Entry
+from . import csvfile, tbx, tmx, tsv
 
 
 class GlossaryFormat(Protocol):
@@ -22,7 +23,6 @@ class GlossaryFormat(Protocol):
 
 
 def formats() -> dict[str, GlossaryFormat]:
-    from . import csvfile, tbx, tmx, tsv
 
     return {f.name: f for f in (tsv.FORMAT, csvfile.FORMAT, tbx.FORMAT, tmx.FORMAT)}
 

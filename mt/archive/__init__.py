@@ -1,2 +1,2 @@
-"""Batch translation of whole archives: readers (one module per input format behind one
-protocol), a SQLite translation memory, and a resumable job that writes JSONL and rendered text."""
+"""Archive readers: one module per input format (listing, JSONL, folder, datasets) behind one
+protocol; each scans and validates the whole input, then renders the translation in its own layout."""

@@ -60,17 +60,11 @@ def register_backend(name: str, help: str = "", aliases: tuple[str, ...] = ()):
 
 
 def backend_names() -> list[str]:
-    _import_builtin_backends()
     return sorted({spec.name for spec in _REGISTRY.values()})
 
 
 def load_backend(name: str, **options) -> Backend:
-    _import_builtin_backends()
     spec = _REGISTRY.get(name)
     if spec is None:
         raise KoenError(f"unknown backend {name!r}; choose one of: {', '.join(backend_names())}")
     return spec.factory(**options)
-
-
-def _import_builtin_backends() -> None:
-    from . import ct2, hf, romanize  # noqa: F401  (modules register themselves)

@@ -34,6 +34,7 @@ from .checkpoint import (
     resolve_device,
 )
 from ..errors import KoenError
+from .. import __version__
 
 CPU_QUANTIZATIONS = ("int8", "int8_float32", "float32", "int16")
 GPU_QUANTIZATIONS = ("float16", "int8_float16", "bfloat16", "int8_bfloat16", "int8")
@@ -113,7 +114,6 @@ def convert_checkpoint(model: str, output_dir: str | Path, quantization: str = "
     """Convert a transformers checkpoint (hub id or directory) into a CTranslate2 directory for koen."""
     from transformers import AutoConfig
 
-    from .. import __version__
 
     valid = sorted(set(CPU_QUANTIZATIONS + GPU_QUANTIZATIONS))
     if quantization not in valid:

@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 from pathlib import Path
 from typing import Optional
 
 import typer
+import uvicorn
 
+from glossary.termbase import default_glossary_path
 from mt.errors import KoenError
+
+from ..compose import make_backend
+from ..workbench.app import create_app
+from .options import DEFAULT_MODEL
 
 
 def serve_command(
@@ -20,11 +27,6 @@ def serve_command(
     backend: Optional[str] = typer.Option(None, "--backend", help="transformers | ctranslate2 | romanize (default: romanize without --model, else transformers)."),
 ) -> None:
     """Serve the editors' workbench: search, edit, approve candidates, see concordances."""
-    import uvicorn
-
-    from ..termbase import default_glossary_path
-    from .app import create_app
-
     path = glossary if glossary is not None else default_glossary_path()
     if archive is not None and not archive.exists():
         raise KoenError(f"{archive}: no such archive file or folder")
@@ -36,6 +38,8 @@ def serve_command(
         loopback = host == "localhost"
     if not loopback:
         typer.echo(f"koen: warning: listening on {host}: anyone who can reach this address can edit {path}", err=True)
-    app = create_app(path, archive, backend=chosen_backend, model=model, allowed_hosts=sorted(hosts))
+    load = functools.partial(make_backend, model=model or DEFAULT_MODEL, backend=chosen_backend)
+    label = chosen_backend + (f" {model}" if model else "")
+    app = create_app(path, archive, load_backend=load, backend_label=label, allowed_hosts=sorted(hosts))
     typer.echo(f"koen glossary workbench on http://{host}:{port}/ editing {path} (Ctrl-C to stop)", err=True)
     uvicorn.run(app, host=host, port=port, log_level="warning")

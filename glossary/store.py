@@ -20,8 +20,8 @@ from pathlib import Path
 from mt.errors import KoenError
 from mt.textio import read_file_bytes, write_text_atomic
 
-from ..lint import LintFinding, lint_text
-from ..termbase import COLUMNS, Entry, ParsedFile, RowProblem, Termbase, parse_row, parse_text
+from .lint import LintFinding, lint_text
+from .termbase import COLUMNS, Entry, ParsedFile, RowProblem, Termbase, parse_row, parse_text
 
 
 class Conflict(Exception):

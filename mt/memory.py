@@ -22,7 +22,7 @@ import unicodedata
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from ..errors import KoenError
+from .errors import KoenError
 
 SCHEMA_VERSION = "1"
 _SPACE_RE = re.compile(r"\s+")

@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import dataclasses
-import itertools
 import datetime
+import itertools
 import threading
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
-from ..mine import Document, read_documents
-from ..termbase import Entry
+from glossary.match import Matcher
+from glossary.mine import Document, read_documents
+from glossary.termbase import Entry
+from mt.backends import Backend
+from mt.korean import split_sentences
+from mt.pipeline import Pipeline
 
 MAX_LINES = 20
 
@@ -28,38 +33,28 @@ class ConcordanceLine:
 
 
 class Concordance:
-    """Occurrences of glossary entries in one archive, translated with one backend."""
+    """Occurrences of glossary entries in one archive, translated with one backend (loaded by
+    ``load_backend`` on first use) under the glossary as it is now."""
 
-    def __init__(self, archive: str | Path, backend: str = "romanize", model: str | None = None):
+    def __init__(self, archive: str | Path, load_backend: Callable[[], Backend], label: str):
         self.archive = Path(archive).resolve()
         self.documents: list[Document] = read_documents(self.archive)
-        self.backend_name = backend
-        self.model = model
-        self._engine = None
-        self._matchers: dict[str, object] = {}
+        self.label = label
+        self._load_backend = load_backend
+        self._backend: Backend | None = None
+        self._matchers: dict[str, Matcher] = {}
         self._lock = threading.Lock()   # one Kiwi and one model, used one request at a time
 
-    @property
-    def label(self) -> str:
-        return self.backend_name + (f" {self.model}" if self.model else "")
-
-    def _pipeline(self, entries: list[Entry], version: str):
-        from glossary.match import Matcher
-        from mt.backends.checkpoint import DEFAULT_MODEL
-        from mt.pipeline import Pipeline
-
-        if self._engine is None:
-            self._engine = Pipeline.from_options(model=self.model or DEFAULT_MODEL, backend=self.backend_name).backend
+    def _pipeline(self, entries: list[Entry], version: str) -> Pipeline:
+        if self._backend is None:
+            self._backend = self._load_backend()
         matcher = self._matchers.get(version)
         if matcher is None:
             matcher = Matcher(entries)
             self._matchers = {version: matcher}
-        return Pipeline(self._engine, matcher=matcher, glossary_hash=version)
+        return Pipeline(self._backend, terms=matcher)
 
     def lines(self, entry: Entry, entries: list[Entry], version: str, limit: int = MAX_LINES) -> list[ConcordanceLine]:
-        from glossary.match import Matcher
-        from mt.korean import split_sentences
-
         with self._lock:
             finder = Matcher([dataclasses.replace(entry, status="approved")], title_context=False)
             def occurrences():

@@ -16,22 +16,25 @@ import hashlib
 import json
 import os
 import sys
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from ..errors import KoenError
-from ..textio import atomic_writer
-from .base import ArchiveReader, Record, Scan, require_records
-from .memory import BoundMemory, TranslationMemory, model_identity
+from mt.archive.base import ArchiveReader, Record, Scan, require_records
+from mt.backends import Backend
+from mt.backends.memory import MemoryBackend
+from mt.errors import KoenError
+from mt.memory import TranslationMemory, model_identity
+from mt.pipeline import Pipeline
+from mt.results import RunSummary
+from mt.terms import TermFinder
+from mt.textio import atomic_writer
 
 RECORDS_FILE = "records.jsonl"
 SUMMARY_FILE = "summary.json"
 RENDERED_DIR = "rendered"
 STATE_FILE = ".koen-job.sqlite"
 MEMORY_FILE = "translation-memory.sqlite"
-STALL_ENV = "KOEN_ARCHIVE_STALL"     # tests only: "point:n" pauses at the n-th point so a test can kill -9 there
 
 
 @dataclass
@@ -54,45 +57,27 @@ class JobReport:
     outputs: list[Path] = field(default_factory=list)
 
 
-class _Stall:
-    def __init__(self):
-        spec = os.environ.get(STALL_ENV, "")
-        self.targets = {}
-        for item in filter(None, spec.split(",")):
-            name, _, count = item.partition(":")
-            self.targets[name] = int(count or 1)
-        self.counts: dict[str, int] = {}
-
-    def __call__(self, point: str) -> None:
-        if point not in self.targets:
-            return
-        self.counts[point] = self.counts.get(point, 0) + 1
-        if self.counts[point] == self.targets[point]:
-            print(f"koen-archive-stall: {point} {self.counts[point]}", file=sys.stderr, flush=True)
-            while True:
-                time.sleep(1)
-
-
 class ArchiveJob:
     """Translate every record of ``reader`` into ``outdir``.
 
-    ``make_pipeline()`` builds the translation pipeline; it is called only when some record is
-    left to translate. ``settings`` names everything that decides the output (model, backend,
+    ``make_backend()`` loads the model backend; it is called only when some record is left to
+    translate. ``terms`` is the glossary's term finder (or None). ``settings`` names everything that decides the output (model, backend,
     options, glossary hash): a different value refuses to resume an existing ``outdir``.
     """
 
-    def __init__(self, reader: ArchiveReader, outdir: str | Path, make_pipeline: Callable, settings: dict,
-                 memory_path: str | Path | None = None, options: JobOptions = JobOptions(),
-                 warn: Callable[[str], None] | None = None, progress: Callable | None = None):
+    def __init__(self, reader: ArchiveReader, outdir: str | Path, make_backend: Callable[[], Backend],
+                 settings: dict, terms: TermFinder | None = None, memory_path: str | Path | None = None,
+                 options: JobOptions = JobOptions(), warn: Callable[[str], None] | None = None,
+                 progress: Callable | None = None):
         self.reader = reader
         self.outdir = Path(outdir)
-        self.make_pipeline = make_pipeline
+        self.make_backend = make_backend
+        self.terms = terms
         self.settings = settings
         self.memory_path = Path(memory_path) if memory_path else self.outdir / MEMORY_FILE
         self.options = options
         self.warn = warn or (lambda message: print(f"koen: {message}", file=sys.stderr))
         self.progress = progress
-        self._stall = _Stall()
 
     # -- the run -------------------------------------------------------------------------------
 
@@ -137,12 +122,13 @@ class ArchiveJob:
 
     def _translate(self, records: list[Record], done: int, memory: TranslationMemory, records_path: Path,
                    report: JobReport) -> None:
-        pipeline = self.make_pipeline()
+        model = self.make_backend()
         report.model_loaded = True
+        glossary_hash = self.terms.fingerprint if self.terms else None
+        options = getattr(getattr(model, "options", None), "__dict__", None)
+        bound = memory.bind(model_identity({**model.provenance(), "glossary_sha256": glossary_hash}, options))
+        pipeline = Pipeline(MemoryBackend(model, bound), terms=self.terms)
         provenance = pipeline.provenance()
-        options = getattr(getattr(pipeline.backend, "options", None), "__dict__", None)
-        bound: BoundMemory = memory.bind(model_identity(provenance, options))
-        pipeline.memory = bound
         bar = self.progress(len(records), done) if self.progress else None
         size = max(1, self.options.chunk_records)
         try:
@@ -150,10 +136,8 @@ class ArchiveJob:
                 chunk = records[start:start + size]
                 with memory.transaction() as db:
                     lines = self._translate_chunk(pipeline, chunk, provenance)
-                    self._stall("translated")
                     db.executemany("INSERT INTO job.records (seq, position, line) VALUES (?, ?, ?)",
                                    [(start + i, record.position, line) for i, (record, line) in enumerate(zip(chunk, lines))])
-                self._stall("committed")
                 self._append(records_path, lines)
                 report.translated_now += len(chunk)
                 if bar is not None:
@@ -186,7 +170,7 @@ class ArchiveJob:
             if any(span.span.translate for span in result.spans) or audit["warnings"]:
                 del audit["source"], audit["translation"]
                 audits[index].setdefault(name, []).append({"line": number, **audit})
-            warnings[index].extend(f"{name} line {number}: {w}" for w in result.warnings)
+            warnings[index].extend(f"{name} line {number}: {w.message}" for w in result.warnings)
         out = []
         for record, fields, audit, warned in zip(chunk, translated, audits, warnings):
             day = record.date or self.options.default_date
@@ -218,12 +202,6 @@ class ArchiveJob:
     def _append(self, path: Path, lines: list[str]) -> None:
         data = "".join(lines).encode("utf-8")
         with open(path, "ab") as handle:
-            if STALL_ENV in os.environ:
-                half = len(data) // 2
-                handle.write(data[:half])
-                handle.flush()
-                self._stall("appending")
-                data = data[half:]
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
@@ -233,11 +211,6 @@ class ArchiveJob:
         for stale in path.parent.glob(f".{path.name}.*.tmp"):      # left by a run killed while writing
             stale.unlink(missing_ok=True)
         with atomic_writer(path, "wb") as handle:
-            if STALL_ENV in os.environ:
-                handle.write(data[:len(data) // 2])
-                handle.flush()
-                self._stall("rendering")
-                data = data[len(data) // 2:]
             handle.write(data)
 
     def _finish(self, scan: Scan, db) -> list[Path]:
@@ -261,26 +234,12 @@ class ArchiveJob:
 
 
 def _summarize(rows: list[dict], scan: Scan, reader: dict) -> dict:
-    spans = split = terms = terms_found = terms_by_model = numbers = numbers_found = warnings = 0
-    for row in rows:
-        warnings += len(row["warnings"])
-        for audits in row["audit"].values():
-            for audit in audits:
-                for span in audit["spans"]:
-                    if "translation" in span:
-                        spans += 1
-                        split += bool(span.get("split"))
-                for term in audit["terms"]:
-                    terms += 1
-                    terms_found += term["found"]
-                    terms_by_model += term["by_model"]
-                for number in audit["numbers"]:
-                    numbers += 1
-                    numbers_found += number["found"]
+    totals = RunSummary.of(audit for row in rows for audits in row["audit"].values() for audit in audits)
+    totals.lines = sum(text.count("\n") + (not text.endswith("\n")) for row in rows
+                       for text in row["source"].values() if text)
     return {
         "input": reader, "records": len(rows),
         "skipped": [{"id": bad.id, "location": bad.location, "problem": bad.problem} for bad in scan.bad],
-        "korean_spans": spans, "split_spans": split, "terms": terms, "terms_found": terms_found,
-        "terms_by_model": terms_by_model, "numbers": numbers, "numbers_found": numbers_found, "warnings": warnings,
+        **totals.as_dict(),
         "provenance": rows[0]["provenance"] if rows else None,
     }

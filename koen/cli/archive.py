@@ -2,16 +2,24 @@
 
 from __future__ import annotations
 
-import datetime
+import functools
 import hashlib
 import sys
 from pathlib import Path
 from typing import Optional
 
 import typer
+from tqdm import tqdm
 
-from ..backends.checkpoint import DEFAULT_MODEL
-from ..errors import KoenError
+from mt.archive.readers import open_reader
+from mt.archive.rows import RowFields
+from mt.backends.checkpoint import fingerprint, resolve_checkpoint
+from mt.errors import KoenError
+
+from ..archive.job import ArchiveJob, JobOptions
+from ..compose import load_terms, make_backend
+from .options import (DEFAULT_MODEL, BackendName, BatchSize, BeamSize, ComputeType, DateOption, Device, DeviceOption,
+                      Dtype, Glossary, Model, parse_date, resolve_glossary)
 
 app = typer.Typer(no_args_is_help=True, help="Translate whole archives: resumable, with a translation memory.")
 
@@ -21,22 +29,8 @@ def archive() -> None:
     """Translate whole archives: resumable, with a translation memory."""
 
 
-def _glossary_path(value: Optional[str]) -> Optional[str]:
-    if value is not None and value.lower() == "none":
-        return None
-    if value is None:
-        from glossary.termbase import default_glossary_path
-
-        return str(default_glossary_path())
-    if not Path(value).is_file():
-        raise KoenError(f"{value}: no such glossary file")
-    return value
-
-
 def _model_revision(model: str) -> str:
     """A cheap identity of the model for the job's settings (the full provenance needs loading it)."""
-    from ..backends.checkpoint import fingerprint, resolve_checkpoint
-
     checkpoint = resolve_checkpoint(model)
     return fingerprint(checkpoint) if checkpoint.local else model
 
@@ -46,21 +40,20 @@ def translate(
     input: str = typer.Argument(..., help="Archive: a listing .txt, a .jsonl file, a folder of .txt/.md files, "
                                           "or a datasets folder / .parquet / .arrow file."),
     outdir: str = typer.Argument(..., help="Output folder (created; an existing one is resumed)."),
-    model: str = typer.Option(DEFAULT_MODEL, "--model", "-m", help="Hub id or local checkpoint directory."),
-    backend: str = typer.Option("transformers", "--backend", help="transformers | ctranslate2 | romanize"),
-    device: str = typer.Option("auto", "--device", help="auto | cpu | cuda (auto picks CUDA when present)."),
-    batch_size: int = typer.Option(32, "--batch-size", min=1),
-    beam_size: int = typer.Option(1, "--beam-size", min=1),
-    glossary: Optional[str] = typer.Option(None, "--glossary", "-g",
-                                           help="Glossary TSV (default: the starter glossary; 'none' to disable)."),
-    compute_type: str = typer.Option("default", "--compute-type", help="ctranslate2: default | int8 | float16 | ..."),
-    dtype: str = typer.Option("auto", "--dtype", help="transformers: auto | float32 | float16 | bfloat16"),
+    model: Model = DEFAULT_MODEL,
+    backend: BackendName = "transformers",
+    device: DeviceOption = Device.auto,
+    batch_size: BatchSize = 32,
+    beam_size: BeamSize = 1,
+    glossary: Glossary = None,
+    compute_type: ComputeType = "default",
+    dtype: Dtype = "auto",
     format: str = typer.Option("auto", "--format", help="auto | listing | jsonl | folder | datasets"),
     fields: str = typer.Option("title,body", "--fields", help="jsonl/datasets: comma-separated text fields to translate."),
     id_field: str = typer.Option("id", "--id-field", help="jsonl/datasets: field naming each record."),
     date_field: str = typer.Option("date", "--date-field", help="jsonl/datasets: field with the record's date."),
     split: str = typer.Option("train", "--split", help="datasets: which split to translate."),
-    date: Optional[str] = typer.Option(None, "--date", help="YYYY-MM-DD for records without a date of their own."),
+    date: DateOption = None,
     memory: Optional[str] = typer.Option(None, "--memory",
                                          help="Translation memory file (default OUTDIR/translation-memory.sqlite); "
                                               "share one across archives to reuse translations."),
@@ -72,39 +65,26 @@ def translate(
     """Translate every record of an archive into OUTDIR: records.jsonl (source, translation, audit,
     provenance per record), rendered/ (the archive in its own layout) and summary.json.
     Interrupted runs resume where they stopped; repeated segments come from the memory."""
-    from tqdm import tqdm
-
-    from .jobs import ArchiveJob, JobOptions
-    from .readers import open_reader
-    from .rows import RowFields
-
-    default_date = None
-    if date is not None:
-        try:
-            default_date = datetime.date.fromisoformat(date)
-        except ValueError:
-            raise KoenError(f"--date {date}: expected YYYY-MM-DD") from None
+    default_date = parse_date(date)
     text_fields = tuple(name.strip() for name in fields.split(",") if name.strip())
     if not text_fields:
         raise KoenError("--fields: name at least one text field")
     reader = open_reader(input, format, RowFields(text_fields, id_field or None, date_field or None), split)
-    glossary_path = _glossary_path(glossary)
+    glossary_path = resolve_glossary(glossary)
+    terms = load_terms(glossary_path)
     settings = {"model": model, "model_revision": _model_revision(model) if backend != "romanize" else None,
-                "backend": backend, "device": device, "batch_size": batch_size, "beam_size": beam_size,
+                "backend": backend, "device": device.value, "batch_size": batch_size, "beam_size": beam_size,
                 "compute_type": compute_type, "dtype": dtype,
                 "glossary_sha256": hashlib.sha256(Path(glossary_path).read_bytes()).hexdigest() if glossary_path else None}
 
-    def make_pipeline():
-        from ..pipeline import Pipeline
-
-        return Pipeline.from_options(model=model, backend=backend, device=device, batch_size=batch_size,
-                                     beam_size=beam_size, glossary=glossary_path, dtype=dtype, compute_type=compute_type)
+    load_model = functools.partial(make_backend, model=model, backend=backend, device=device.value,
+                                   batch_size=batch_size, beam_size=beam_size, dtype=dtype, compute_type=compute_type)
 
     def progress(total: int, initial: int):
         return tqdm(total=total, initial=initial, unit="record", desc="translate", file=sys.stderr,
                     dynamic_ncols=True, smoothing=0.1)
 
-    job = ArchiveJob(reader, outdir, make_pipeline, settings, memory_path=memory,
+    job = ArchiveJob(reader, outdir, load_model, settings, terms=terms, memory_path=memory,
                      options=JobOptions(chunk_records=chunk_records, skip_bad=skip_bad, redo=redo,
                                         default_date=default_date),
                      progress=progress)

@@ -7,6 +7,20 @@ from typing import List, Optional
 
 import typer
 
+from eval.compare import format_table, paired_test
+from eval.evaluation import evaluate, segment_records
+from eval.regress import (DEFAULT_GATE_METRICS, SHARE_METRICS, check_regression, load_baseline, make_baseline,
+                          parse_tolerances, write_baseline)
+from eval.score import METRIC_KEYS, check_metric_keys
+from eval.term_check import load_termbase
+from eval.testsets import discover, resolve
+from eval.textfiles import read_segments, require_same_length
+from mt.errors import KoenError
+from mt.textio import write_text_atomic
+
+from ..compose import build_pipeline
+from .options import BackendName, BatchSize, BeamSize, ComputeType, Device, DeviceOption, Dtype, Model
+
 app = typer.Typer(no_args_is_help=True, help="Score translations, compare systems, gate regressions.")
 
 _METRICS_HELP = "Metric to gate on (repeatable): bleu, chrf, chrf_pp, ter, term_success, number_consistency."
@@ -14,7 +28,6 @@ _METRICS_HELP = "Metric to gate on (repeatable): bleu, chrf, chrf_pp, ter, term_
 
 def _read_aligned(hyp: str | None, refs: List[str], src: str | None, extra: list[tuple[str, str]] = ()):
     """Read hypothesis, references and source; one error naming both files when counts differ."""
-    from .textfiles import read_segments, require_same_length
 
     named: list[tuple[str, list[str]]] = []
     hypotheses = None
@@ -36,33 +49,27 @@ def _read_aligned(hyp: str | None, refs: List[str], src: str | None, extra: list
 
 
 def _load_glossary(glossary: str | None, src: str | None):
-    from mt.errors import KoenError
 
     if glossary is None:
         return None
     if src is None:
         raise KoenError("--glossary needs --src: terms are matched in the source text")
-    from .term_check import load_termbase
 
     return load_termbase(glossary)
 
 
 def _write_segments(path: str, records: list[dict]) -> None:
-    from mt.textio import write_text_atomic
 
     write_text_atomic(path, "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records))
 
 
 def _score_and_report(hypotheses, references, sources, termbase, *, date, as_json, width, segments, save_baseline,
                       hyp_name, ref_paths, src_path, glossary_path, testset=None, model=None, provenance=None):
-    from .evaluation import evaluate, segment_records
 
     evaluation = evaluate(hypotheses, references, sources, termbase, date)
     if segments:
         _write_segments(segments, segment_records(evaluation, hypotheses, references, sources))
     if save_baseline:
-        from .regress import make_baseline, write_baseline
-
         write_baseline(save_baseline, make_baseline(
             hypotheses, references, reference_paths=ref_paths, source_path=src_path, sources=sources,
             termbase=termbase, glossary_path=glossary_path, testset=testset, model=model, provenance=provenance,
@@ -89,7 +96,7 @@ def score(
     segments: Optional[str] = typer.Option(None, "--segments", help="Write per-segment scores and findings as JSON lines."),
     save_baseline: Optional[str] = typer.Option(None, "--save-baseline", help="Also write a regression baseline JSON."),
     testset: Optional[str] = typer.Option(None, "--testset-name", help="Test set name recorded in the baseline."),
-    model: Optional[str] = typer.Option(None, "--model", help="Model id recorded in the baseline."),
+    model: Optional[str] = typer.Option(None, "--model", "-m", help="Model that made the output (recorded in the baseline)."),
 ) -> None:
     """BLEU, chrF, chrF++ and TER (sacrebleu, with signatures), term success and number consistency."""
     hypotheses, references, sources, _ = _read_aligned(hyp, ref, src)
@@ -108,10 +115,9 @@ def baseline(
     glossary: Optional[str] = typer.Option(None, "--glossary", "-g", help="Glossary (needs --src)."),
     date: Optional[str] = typer.Option(None, "--date"),
     testset: Optional[str] = typer.Option(None, "--testset-name", help="Test set name to record."),
-    model: Optional[str] = typer.Option(None, "--model", help="Model id to record."),
+    model: Optional[str] = typer.Option(None, "--model", "-m", help="Model that made the output (recorded)."),
 ) -> None:
     """Write a regression baseline: scores, signatures, hashes, provenance and the hypotheses themselves."""
-    from .regress import make_baseline, write_baseline
 
     hypotheses, references, sources, _ = _read_aligned(hyp, ref, src)
     termbase = _load_glossary(glossary, src)
@@ -130,17 +136,14 @@ def regress(
     ref: Optional[List[str]] = typer.Option(None, "--ref", "-r", help="References (default: the ones the baseline names)."),
     src: Optional[str] = typer.Option(None, "--src", "-s", help="Source (default: the one the baseline names, if any)."),
     glossary: Optional[str] = typer.Option(None, "--glossary", "-g", help="Glossary for gating term_success."),
-    metric: Optional[List[str]] = typer.Option(None, "--metric", "-m", help=_METRICS_HELP + " Default: bleu, chrf."),
+    metric: Optional[List[str]] = typer.Option(None, "--metric", help=_METRICS_HELP + " Default: bleu, chrf."),
     tolerance: Optional[List[str]] = typer.Option(None, "--tolerance", "-t", help="Allowed drop: POINTS for all metrics or METRIC=POINTS (repeatable). Default 1.0 point; 0.02 for shares."),
     alpha: float = typer.Option(0.05, "--alpha", help="Significance level of the paired bootstrap test."),
     samples: int = typer.Option(1000, "--bootstrap", help="Bootstrap resamples."),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
 ) -> None:
     """Exit 1 when a metric dropped beyond tolerance or significantly against the baseline; 0 otherwise."""
-    from mt.errors import KoenError
 
-    from .regress import DEFAULT_GATE_METRICS, SHARE_METRICS, check_regression, load_baseline, parse_tolerances
-    from .score import METRIC_KEYS
 
     base = load_baseline(baseline_file)
     metrics = list(dict.fromkeys(metric or DEFAULT_GATE_METRICS))
@@ -172,16 +175,13 @@ def compare(
     ref: List[str] = typer.Option(..., "--ref", "-r", help="Reference translation(s)."),
     baseline_hyp: str = typer.Option(..., "--baseline", "-b", help="Baseline system output."),
     system: List[str] = typer.Option(..., "--system", "-y", help="Other system output (repeatable)."),
-    metric: Optional[List[str]] = typer.Option(None, "--metric", "-m", help="bleu, chrf, chrf_pp, ter (repeatable; default bleu, chrf, ter)."),
+    metric: Optional[List[str]] = typer.Option(None, "--metric", help="bleu, chrf, chrf_pp, ter (repeatable; default bleu, chrf, ter)."),
     test: str = typer.Option("both", "--test", help="bs (paired bootstrap), ar (approximate randomization) or both."),
     samples: int = typer.Option(0, "--samples", help="Resamples/trials (0 = sacrebleu's defaults: 1000 bs, 10000 ar)."),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
 ) -> None:
     """Paired significance tests (sacrebleu's bootstrap and approximate randomization), p-values and 95% CIs."""
-    from mt.errors import KoenError
 
-    from .compare import format_table, paired_test
-    from .score import check_metric_keys
 
     metrics = check_metric_keys(metric or ["bleu", "chrf", "ter"])
     tests = {"both": ["bs", "ar"], "bs": ["bs"], "ar": ["ar"]}.get(test)
@@ -207,7 +207,6 @@ def testsets(
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
     """List the named test sets (X.ko/X.en pairs) in a directory."""
-    from .testsets import discover
 
     sets = discover(directory)
     rows = []
@@ -226,26 +225,24 @@ def testsets(
 
 @app.command("run")
 def run(
-    model: str = typer.Option(..., "--model", "-M", help="Model id or directory."),
+    model: Model,
     testset: str = typer.Option(..., "--testset", "-t", help="Test set name (see `koen eval testsets`)."),
     glossary: Optional[str] = typer.Option(None, "--glossary", "-g", help="Glossary to translate with and score terms against."),
     directory: Optional[str] = typer.Option(None, "--dir", "-d", help="Test-set directory."),
     limit: Optional[int] = typer.Option(None, "--limit", "-n", help="Only the first N segments."),
     output: Optional[str] = typer.Option(None, "--output", "-o", help="Write the translations here."),
-    backend: str = typer.Option("transformers", "--backend"),
-    device: str = typer.Option("auto", "--device"),
-    batch_size: int = typer.Option(32, "--batch-size"),
-    beam_size: int = typer.Option(1, "--beam-size"),
+    backend: BackendName = "transformers",
+    device: DeviceOption = Device.auto,
+    batch_size: BatchSize = 32,
+    beam_size: BeamSize = 1,
+    dtype: Dtype = "auto",
+    compute_type: ComputeType = "default",
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
     segments: Optional[str] = typer.Option(None, "--segments", help="Per-segment JSON lines."),
     save_baseline: Optional[str] = typer.Option(None, "--save-baseline", help="Write a regression baseline JSON."),
 ) -> None:
     """Translate a named test set with a model and score it."""
-    from mt.errors import KoenError
-    from mt.textio import write_text_atomic
 
-    from .testsets import resolve
-    from .textfiles import read_segments, require_same_length
 
     if limit is not None and limit < 1:
         raise KoenError("--limit must be positive")
@@ -260,10 +257,9 @@ def run(
         sources, references = sources[:limit], references[:limit]
     termbase = _load_glossary(glossary, str(chosen.source))
 
-    from mt.pipeline import Pipeline
 
-    pipe = Pipeline.from_options(model=model, backend=backend, device=device, batch_size=batch_size,
-                                 beam_size=beam_size, glossary=glossary)
+    pipe = build_pipeline(model=model, backend=backend, device=device.value, batch_size=batch_size,
+                          beam_size=beam_size, dtype=dtype, compute_type=compute_type, glossary=glossary)
     results = pipe.translate_lines(sources)
     # One segment per line, whatever the model emits.
     hypotheses = [" ".join(r.translation.split("\n")).rstrip() for r in results]
@@ -271,8 +267,7 @@ def run(
         raise KoenError(f"the pipeline returned {len(hypotheses)} translations for {len(sources)} lines")
     if output:
         write_text_atomic(output, "".join(h + "\n" for h in hypotheses))
-    provenance = pipe.provenance() if hasattr(pipe, "provenance") else {"model": model}
-    provenance = {**provenance, "testset": chosen.name, "limit": limit}
+    provenance = {**pipe.provenance(), "testset": chosen.name, "limit": limit}
     ref_path = str(chosen.reference)
     src_path = str(chosen.source)
     _score_and_report(hypotheses, [references], sources, termbase, date=None, as_json=as_json, width=None,

@@ -14,7 +14,13 @@ import typer
 from mt.errors import KoenError
 from mt.textio import atomic_writer
 
-from .termbase import KINDS, STATUSES, RowProblem, Termbase, default_glossary_path, parse_row
+from glossary.formats import get_format
+from glossary.lint import lint_entries, lint_file
+from glossary.match import Matcher
+from glossary.matchtest import load_cases, score
+from glossary.termbase import KINDS, STATUSES, RowProblem, Termbase, default_glossary_path, parse_row
+
+from .options import parse_date
 
 app = typer.Typer(no_args_is_help=True, pretty_exceptions_enable=False)
 
@@ -23,15 +29,6 @@ GlossaryOption = typer.Option(None, "--glossary", "-g", help="Glossary TSV file 
 
 def _path(glossary: Optional[Path]) -> Path:
     return glossary if glossary is not None else default_glossary_path()
-
-
-def _date(text: Optional[str], option: str) -> Optional[datetime.date]:
-    if not text:
-        return None
-    try:
-        return datetime.date.fromisoformat(text)
-    except ValueError:
-        raise KoenError(f"{option} {text!r} is not a date (YYYY-MM-DD)") from None
 
 
 @app.command()
@@ -49,7 +46,6 @@ def add(
     glossary: Optional[Path] = GlossaryOption,
 ) -> None:
     """Add an entry; refuses one that lint would flag (duplicate, conflict, claimed alias...)."""
-    from .lint import lint_entries
 
     path = _path(glossary)
     termbase = Termbase.load(path)
@@ -76,7 +72,7 @@ def remove(
     """Remove an entry by its Korean term."""
     path = _path(glossary)
     termbase = Termbase.load(path)
-    start = _date(valid_from, "--from")
+    start = parse_date(valid_from, "--from")
     matching = [e for e in termbase.entries if e.korean == korean and (start is None or e.valid_from == start)]
     if not matching:
         raise KoenError(f"{path}: no entry {korean!r}" + (f" valid from {start}" if start else ""))
@@ -98,7 +94,7 @@ def list_(
 ) -> None:
     """List entries as `line  korean -> english  [kind, status, dates]`."""
     termbase = Termbase.load(_path(glossary))
-    on = _date(date, "--date")
+    on = parse_date(date, "--date")
     for e in termbase.entries:
         if (kind and e.kind != kind) or (status and e.status != status) or not e.valid_on(on):
             continue
@@ -115,10 +111,9 @@ def find(
     glossary: Optional[Path] = GlossaryOption,
 ) -> None:
     """Show the glossary terms found in a sentence, with their spans and English."""
-    from .match import Matcher
 
     matcher = Matcher(Termbase.load(_path(glossary)), statuses=status)
-    on = _date(date, "--date")
+    on = parse_date(date, "--date")
     lines = sys.stdin.read().splitlines() if text == "-" else [text]
     for number, line in enumerate(lines, start=1):
         hits = matcher.find(line, on)
@@ -135,7 +130,6 @@ def lint(
     glossary: Optional[Path] = GlossaryOption,
 ) -> None:
     """Check glossary files; prints file:line: problem, exits 1 when there is any."""
-    from .lint import lint_file
 
     paths = files or [_path(glossary)]
     findings = [f for p in paths for f in lint_file(p)]
@@ -153,8 +147,6 @@ def import_(
     glossary: Optional[Path] = GlossaryOption,
 ) -> None:
     """Add the entries of another file that the glossary does not have yet."""
-    from .formats import get_format
-    from .lint import lint_entries
 
     fmt = get_format(format_, source)
     if not source.exists():
@@ -184,7 +176,6 @@ def export(
     glossary: Optional[Path] = GlossaryOption,
 ) -> None:
     """Write the glossary in another format (atomically)."""
-    from .formats import get_format
 
     fmt = get_format(format_ or ("tsv" if str(target) == "-" else None), None if str(target) == "-" else target)
     data = fmt.write(Termbase.load(_path(glossary)).entries)
@@ -214,8 +205,6 @@ def check_matching(
     glossary: Optional[Path] = GlossaryOption,
 ) -> None:
     """Score term matching on a test set: precision, recall, every miss; exits 1 below 100%."""
-    from .match import Matcher
-    from .matchtest import load_cases, score
 
     result = score(Matcher(Termbase.load(_path(glossary))), load_cases(cases))
     for failure in result.failures:
@@ -227,7 +216,7 @@ def check_matching(
 
 # -- editors' workbench: `mine` and `serve` live in glossary/mine.py and glossary/web/ ------------
 from .mine import mine_command  # noqa: E402
-from .web.cli import serve_command  # noqa: E402
+from .serve import serve_command  # noqa: E402
 
 app.command("mine")(mine_command)
 app.command("serve")(serve_command)

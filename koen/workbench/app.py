@@ -12,12 +12,13 @@ Server-rendered HTML (Starlette + Jinja2), no JavaScript build. Safety:
 from __future__ import annotations
 
 import datetime
+import functools
 import hashlib
 import hmac
 import secrets
 import urllib.parse
 from pathlib import Path
-from typing import Iterable
+from typing import Callable, Iterable
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
@@ -29,8 +30,12 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
-from ..termbase import KINDS, STATUSES, Entry, match_key
-from .store import Conflict, GlossaryStore, NoSuchEntry, Refused, from_form, rejected_note, with_status
+from glossary.store import Conflict, GlossaryStore, NoSuchEntry, Refused, from_form, rejected_note, with_status
+from glossary.termbase import KINDS, STATUSES, Entry, match_key
+from mt.backends import Backend
+from mt.backends import load_backend as load_backend_by_name
+
+from .concordance import Concordance
 
 HERE = Path(__file__).resolve().parent
 SESSION_COOKIE = "koen_session"
@@ -59,15 +64,16 @@ def _matches(entry: Entry, query: str, status: str, kind: str, valid_on) -> bool
     return True
 
 
-def create_app(glossary: str | Path, archive: str | Path | None = None, *, backend: str = "romanize",
-               model: str | None = None, allowed_hosts: Iterable[str] = ("127.0.0.1", "localhost"),
-               secret: bytes | None = None) -> Starlette:
+def create_app(glossary: str | Path, archive: str | Path | None = None, *,
+               load_backend: Callable[[], Backend] | None = None, backend_label: str = "romanize",
+               allowed_hosts: Iterable[str] = ("127.0.0.1", "localhost"), secret: bytes | None = None) -> Starlette:
+    """The workbench over ``glossary``; with ``archive``, concordances translated by the backend
+    that ``load_backend`` loads (default: the deterministic romanize backend)."""
     store = GlossaryStore(glossary)
     concordance = None
     if archive is not None:
-        from .concordance import Concordance
-
-        concordance = Concordance(archive, backend=backend, model=model)
+        concordance = Concordance(archive, load_backend or functools.partial(load_backend_by_name, "romanize"),
+                                  backend_label)
     key = secret or secrets.token_bytes(32)
     templates = Jinja2Templates(directory=str(HERE / "templates"))
 

@@ -1,0 +1,1 @@
+"""The archive job: resumable batch translation of whole archives (local or Ray engine)."""

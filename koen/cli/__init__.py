@@ -1,0 +1,44 @@
+"""`koen`: the command line, one module per command group over mt/, glossary/ and eval/.
+
+Every command turns a ``KoenError`` into one ``koen: error: ...`` line and its exit code.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from mt.errors import KoenError
+
+from . import archive, glossary, model, translate
+from . import eval as evaluation
+
+app = typer.Typer(
+    name="koen",
+    help="Korean to English translation of mixed Korean/English text, with an enforced glossary.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+app.command("translate")(translate.translate)
+app.command("check")(translate.check)
+app.add_typer(model.app, name="model")
+app.add_typer(archive.app, name="archive", help="Translate whole archives: resumable, with a translation memory.")
+app.add_typer(glossary.app, name="glossary", help="Edit, lint, match and exchange the terminology glossary.")
+app.add_typer(evaluation.app, name="eval", help="Score translations, compare systems, gate regressions.")
+
+
+def main(argv: list[str] | None = None) -> None:
+    try:
+        app(args=argv, prog_name="koen")
+    except KoenError as exc:
+        print(f"koen: error: {exc}", file=sys.stderr)
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        print("koen: interrupted", file=sys.stderr)
+        sys.exit(130)
+
+
+if __name__ == "__main__":
+    main()

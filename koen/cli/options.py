@@ -1,0 +1,61 @@
+"""Command-line options shared by several commands, declared once so that a flag means the same
+thing everywhere (``-m`` is always ``--model``)."""
+
+from __future__ import annotations
+
+import datetime
+import enum
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from glossary.termbase import default_glossary_path
+from mt.backends.checkpoint import DEFAULT_MODEL
+from mt.errors import KoenError
+
+__all__ = ["DEFAULT_MODEL", "Model", "BackendName", "Device", "DeviceOption", "BatchSize", "BeamSize", "Dtype",
+           "ComputeType", "Glossary", "DateOption", "parse_date", "resolve_glossary"]
+
+
+class Device(str, enum.Enum):
+    auto = "auto"
+    cpu = "cpu"
+    cuda = "cuda"
+
+
+def parse_date(value: Optional[str], option: str = "--date") -> Optional[datetime.date]:
+    if value is None or value == "":
+        return None
+    try:
+        return datetime.date.fromisoformat(value)
+    except ValueError:
+        raise KoenError(f"{option} {value}: expected YYYY-MM-DD") from None
+
+
+def resolve_glossary(value: Optional[str]) -> Optional[str]:
+    """``--glossary``: a TSV path, ``none`` to enforce no glossary; default the bundled starter glossary
+    (read only: commands that edit a glossary take an explicit path)."""
+    if value is not None and value.lower() == "none":
+        return None
+    if value is None:
+        return str(default_glossary_path())
+    if Path(value).is_dir():
+        raise KoenError(f"{value}: is a folder; --glossary takes a glossary file")
+    if not Path(value).exists():
+        raise KoenError(f"{value}: no such glossary file")
+    return value
+
+
+Model = Annotated[str, typer.Option("--model", "-m", help="Hub id or local checkpoint directory.")]
+BackendName = Annotated[str, typer.Option("--backend", help=" | ".join(["transformers", "ctranslate2", "romanize"]))]
+DeviceOption = Annotated[Device, typer.Option("--device", help="auto picks CUDA when present.")]
+BatchSize = Annotated[int, typer.Option("--batch-size", min=1, help="Model inputs per batch.")]
+BeamSize = Annotated[int, typer.Option("--beam-size", min=1, help="Beam width (1 = greedy).")]
+Dtype = Annotated[str, typer.Option("--dtype", help="transformers: auto (fp16 on CUDA) | float32 | float16 | bfloat16")]
+ComputeType = Annotated[str, typer.Option("--compute-type", help="ctranslate2: default | int8 | float16 | ...")]
+Glossary = Annotated[Optional[str], typer.Option(
+    "--glossary", "-g", help="Glossary to enforce (TSV; default: the starter glossary; 'none' to disable).")]
+DateOption = Annotated[Optional[str], typer.Option(
+    "--date", help="Document date YYYY-MM-DD: selects dated glossary entries.")]
+

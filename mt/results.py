@@ -1,0 +1,194 @@
+"""What the pipeline plans and produces: protections, jobs, per-line results, warnings and the
+run summary that ``koen translate``, the archive job and ``koen eval run`` all report."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import asdict, dataclass, field
+from typing import Iterable
+
+from .segment import Span
+
+
+class ProtectionKind(str, enum.Enum):
+    """What a protected stretch of a Korean span is; the order is the priority among overlaps."""
+
+    QUOTE = "quote"      # a quoted Korean title, translated on its own and put back in its marks
+    TERM = "term"        # a glossary term: becomes its approved English
+    NUMBER = "number"    # a numeric expression: becomes its English rendering
+    ISLAND = "island"    # Latin text inside Korean: stays itself
+
+    @property
+    def priority(self) -> int:
+        return list(ProtectionKind).index(self)
+
+
+@dataclass
+class Protection:
+    start: int                       # in the job's text
+    end: int
+    kind: ProtectionKind
+    source: str
+    replacement: str = ""            # the English the output must contain
+    offset: int = 0                  # start in the span's text (quoted insides are offset by their quote)
+    model_offset: int = 0            # start of the replacement in the model input
+    child: int | None = None         # quotes: index of the job translating the inside
+    term: dict | None = None         # terms: the entry's identity for the audit (TermHit.describe())
+    number_kind: str | None = None   # numbers: mt.numbers' kind (money, date, range, ...)
+    found: bool = False              # the model produced the replacement itself
+    repaired: bool = False           # koen put it back (re-cased or inserted)
+
+    @property
+    def accounted(self) -> bool:
+        return self.found or self.repaired
+
+
+@dataclass
+class Job:
+    """One Korean stretch to translate: a span of a line, or the inside of a quote within one."""
+
+    text: str
+    protections: list[Protection]
+    children: list["Job"] = field(default_factory=list)   # quoted insides, translated first
+    model_input: str = ""
+    inputs: list[str] = field(default_factory=list)        # model_input, split to fit the model
+    output: str = ""
+    removed_numbers: list[str] = field(default_factory=list)
+
+    @property
+    def pieces(self) -> int:
+        return max(1, len(self.inputs))
+
+    def walk(self) -> Iterable[Protection]:
+        yield from self.protections
+        for child in self.children:
+            yield from child.walk()
+
+
+class WarningCode(str, enum.Enum):
+    SPLIT = "split"                    # a span exceeded the model's input limit
+    RESTORED = "restored"              # a protected string was missing from the output and put back
+    REMOVED_NUMBER = "removed-number"  # a number the source does not justify was removed
+    HANGUL_LEFT = "hangul-left"
+    EMPTY_OUTPUT = "empty-output"
+
+
+@dataclass(frozen=True)
+class LineWarning:
+    code: WarningCode
+    message: str
+
+    def __str__(self) -> str:
+        return self.message
+
+
+@dataclass
+class SpanResult:
+    span: Span
+    translation: str
+    job: Job | None = None
+
+
+@dataclass
+class LineResult:
+    source: str
+    translation: str
+    spans: list[SpanResult]
+    warnings: list[LineWarning] = field(default_factory=list)
+
+    def protections(self, kind: ProtectionKind | None = None) -> list[tuple[Span, Protection]]:
+        return [(result.span, protection) for result in self.spans if result.job is not None
+                for protection in result.job.walk() if kind is None or protection.kind is kind]
+
+    def audit(self) -> dict:
+        """The JSONL record: source, translation, spans, term hits, numbers, warnings."""
+        spans, terms, numbers = [], [], []
+        for result in self.spans:
+            entry = {"start": result.span.start, "end": result.span.end, "kind": result.span.kind,
+                     "source": result.span.text}
+            if result.span.translate:
+                entry["translation"] = result.translation
+                entry["pieces"] = result.job.pieces
+                if result.job.pieces > 1:
+                    entry["split"] = True
+            spans.append(entry)
+        for span, p in self.protections(ProtectionKind.TERM):
+            start = span.start + p.offset
+            terms.append({"span": [start, start + len(p.source)], "source": p.source, **p.term,
+                          "expected": p.replacement, "found": p.accounted, "by_model": p.found,
+                          "repaired": p.repaired})
+        for span, p in self.protections(ProtectionKind.NUMBER):
+            numbers.append({"source": p.source, "english": p.replacement, "kind": p.number_kind,
+                            "found": p.accounted, "repaired": p.repaired})
+        return {"source": self.source, "translation": self.translation, "spans": spans, "terms": terms,
+                "numbers": numbers, "warnings": [w.message for w in self.warnings]}
+
+
+@dataclass
+class RunSummary:
+    """Totals over translated lines, computed from audits so that a resumed archive job (whose
+    earlier records exist only as JSON) counts exactly like one uninterrupted run."""
+
+    lines: int = 0
+    korean_spans: int = 0
+    split_spans: int = 0
+    terms: int = 0
+    terms_found: int = 0
+    terms_by_model: int = 0
+    numbers: int = 0
+    numbers_found: int = 0
+    warnings: int = 0
+
+    def add_audit(self, audit: dict) -> None:
+        self.lines += 1
+        self.warnings += len(audit["warnings"])
+        for span in audit["spans"]:
+            if "translation" in span:
+                self.korean_spans += 1
+                self.split_spans += bool(span.get("split"))
+        for term in audit["terms"]:
+            self.terms += 1
+            self.terms_found += term["found"]
+            self.terms_by_model += term["by_model"]
+        for number in audit["numbers"]:
+            self.numbers += 1
+            self.numbers_found += number["found"]
+
+    @classmethod
+    def of(cls, audits: Iterable[dict]) -> "RunSummary":
+        summary = cls()
+        for audit in audits:
+            summary.add_audit(audit)
+        return summary
+
+    @property
+    def term_success(self) -> float | None:
+        return self.terms_found / self.terms if self.terms else None
+
+    @property
+    def term_success_by_model(self) -> float | None:
+        return self.terms_by_model / self.terms if self.terms else None
+
+    @property
+    def number_success(self) -> float | None:
+        return self.numbers_found / self.numbers if self.numbers else None
+
+    def as_dict(self) -> dict:
+        return {**asdict(self), "term_success": self.term_success,
+                "term_success_by_model": self.term_success_by_model, "number_success": self.number_success}
+
+    def line(self) -> str:
+        """The one-line report on stderr."""
+        parts = [f"{self.lines} lines, {self.korean_spans} Korean spans"]
+        if self.split_spans:
+            parts.append(f"{self.split_spans} split to fit the model")
+        if self.terms:
+            parts.append(f"terms {self.term_success:.0%} of {self.terms} "
+                         f"({self.term_success_by_model:.0%} by the model alone)")
+        if self.numbers:
+            parts.append(f"numbers {self.number_success:.0%} of {self.numbers}")
+        return "koen: " + "; ".join(parts)
+
+
+def summarize(results: Iterable[LineResult]) -> RunSummary:
+    return RunSummary.of(result.audit() for result in results)

@@ -1,0 +1,67 @@
+"""Run `koen` with a pause at one named point of the archive job, so a test can kill -9 it there.
+
+    python tests/stall_koen.py POINT:N archive translate ...
+
+Points: ``translated`` (a chunk is translated, its transaction not yet committed), ``committed``
+(committed, records.jsonl not yet appended), ``appending`` (half of the chunk's lines written),
+``rendering`` (half of a rendered file written to its temporary file). The pause prints
+``koen-archive-stall: POINT N`` on stderr and sleeps until killed. Production code has no hooks:
+this wraps the job's methods from outside.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+
+from koen.archive import job as job_module
+from koen.cli import main
+
+point, _, count = sys.argv[1].partition(":")
+target = int(count or 1)
+seen = {"n": 0}
+
+
+def stall(name: str) -> None:
+    if name != point:
+        return
+    seen["n"] += 1
+    if seen["n"] == target:
+        print(f"koen-archive-stall: {name} {target}", file=sys.stderr, flush=True)
+        while True:
+            time.sleep(1)
+
+
+Job = job_module.ArchiveJob
+translate_chunk, append, write = Job._translate_chunk, Job._append, Job._write
+
+
+def _translate_chunk(self, *args):
+    lines = translate_chunk(self, *args)
+    stall("translated")
+    return lines
+
+
+def _append(self, path, lines):
+    stall("committed")
+    if point == "appending":
+        data = "".join(lines).encode("utf-8")
+        with open(path, "ab") as handle:
+            handle.write(data[:len(data) // 2])
+            handle.flush()
+            stall("appending")
+    append(self, path, lines)
+
+
+def _write(self, path, data):
+    if point == "rendering":
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with job_module.atomic_writer(path, "wb") as handle:
+            handle.write(data[:len(data) // 2])
+            handle.flush()
+            stall("rendering")
+    write(self, path, data)
+
+
+Job._translate_chunk, Job._append, Job._write = _translate_chunk, _append, _write
+main(sys.argv[2:])
