@@ -83,6 +83,28 @@ class TranslationMemory:
             raise
         self.connection.execute("COMMIT")
 
+    @classmethod
+    def read_only(cls, path: str | Path) -> "TranslationMemory":
+        """An existing memory opened for lookups only (a missing or foreign file is a KoenError)."""
+        memory = cls.__new__(cls)
+        memory.path = Path(path)
+        try:
+            memory.connection = sqlite3.connect(f"file:{memory.path}?mode=ro", uri=True, isolation_level=None)
+            row = memory.connection.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
+        except sqlite3.DatabaseError as exc:
+            raise KoenError(f"{memory.path}: not a usable translation memory ({exc})") from None
+        if row is None or row[0] != SCHEMA_VERSION:
+            raise KoenError(f"{memory.path}: translation memory schema {row[0] if row else '?'}, "
+                            f"this koen reads {SCHEMA_VERSION}")
+        return memory
+
+    def translations_of(self, text: str) -> list[tuple[str, dict]]:
+        """Every stored translation of ``text`` (normalised), with the identity of the model that made it."""
+        rows = self.connection.execute(
+            "SELECT s.translation, m.identity FROM segments s JOIN models m ON m.id = s.model WHERE s.source = ? "
+            "ORDER BY m.id", (normalise(text),))
+        return [(translation, json.loads(identity)) for translation, identity in rows]
+
     def bind(self, identity: dict) -> "BoundMemory":
         key = identity_key(identity)
         with self.transaction() as db:

@@ -10,13 +10,14 @@ from koen.cli.glossary import app
 from glossary.lint import lint_file, lint_text
 from glossary.match import Matcher
 from glossary.mine import (
-    TranslationMemory,
+    MemorySuggestions,
     archive_glosses,
     candidates_to_text,
     mine,
     read_documents,
 )
 from glossary.termbase import Termbase, default_glossary_path, match_key
+from mt.memory import TranslationMemory
 
 from conftest import ARCHIVE, DATA
 
@@ -174,28 +175,36 @@ def test_output_is_lint_clean_candidate_rows(samples_empty, tmp_path, starter):
 
 def test_translation_memory_comes_after_the_archive_gloss(sample_docs, tmp_path):
     db = tmp_path / "memory.sqlite"
-    with sqlite3.connect(db) as con:
-        con.execute("CREATE TABLE segments (key TEXT, source TEXT, translation TEXT, model TEXT)")
-        con.executemany("INSERT INTO segments VALUES (?, ?, ?, ?)", [
-            ("a", "국토안전관리원", "Korea Authority of Land and Infrastructure Safety", "m"),
-            ("b", "정밀안전진단", "precision safety diagnosis", "m"),
-            ("c", "버티포트", "버티포트", "m"),  # Hangul left in: never a suggestion
-        ])
-    memory = TranslationMemory(db)
+    written = TranslationMemory(db)
+    written.bind({"backend": "transformers", "model": "model-a"}).put_many({
+        "국토안전관리원": "Korea Authority of Land and Infrastructure Safety",
+        "정밀안전진단": "precision safety diagnosis",
+        "버티포트": "버티포트",  # Hangul left in: never a suggestion
+    })
+    written.bind({"backend": "transformers", "model": "model-b"}).put_many({"정밀안전진단": "close safety inspection"})
+    written.close()
+    memory = MemorySuggestions(db)
     assert memory.warning == ""
     found = by_korean(mine(sample_docs, None, memory=memory))
     authority = found["국토안전관리원"].suggestions
-    assert [s.source for s in authority] == ["archive gloss", "translation memory"]
-    assert found["정밀안전진단"].suggestions[0] == type(authority[0])("precision safety diagnosis", "translation memory")
+    assert [s.source for s in authority] == ["archive gloss", "translation memory, model-a"]
+    # each model's translation is its own suggestion, labelled with the model that made it
+    assert [(s.english, s.source) for s in found["정밀안전진단"].suggestions[:2]] == [
+        ("precision safety diagnosis", "translation memory, model-a"),
+        ("close safety inspection", "translation memory, model-b")]
     assert found["버티포트"].suggestions[0].source.startswith("romanized")
 
 
 def test_missing_or_foreign_memory_is_skipped_with_a_warning(tmp_path):
-    assert "no translation memory" in TranslationMemory(tmp_path / "none.sqlite").warning
+    assert "no translation memory" in MemorySuggestions(tmp_path / "none.sqlite").warning
     junk = tmp_path / "junk.sqlite"
     junk.write_bytes(b"not a database at all" * 10)
-    assert TranslationMemory(junk).warning
-    assert TranslationMemory(junk).lookup("버티포트") == []
+    assert MemorySuggestions(junk).warning
+    assert MemorySuggestions(junk).lookup("버티포트") == []
+    foreign = tmp_path / "foreign.sqlite"
+    with sqlite3.connect(foreign) as con:
+        con.execute("CREATE TABLE segments (source TEXT, translation TEXT)")
+    assert MemorySuggestions(foreign).warning and MemorySuggestions(foreign).lookup("버티포트") == []
 
 
 def test_archive_glosses_both_directions_and_appositions():

@@ -7,7 +7,7 @@ from typing import Optional
 
 import typer
 
-from glossary.mine import TranslationMemory, candidates_to_text, mine, read_documents
+from glossary.mine import MemorySuggestions, candidates_to_text, mine, read_documents
 from glossary.termbase import Termbase, default_glossary_path
 from mt.errors import KoenError
 from mt.textio import write_text_atomic
@@ -37,7 +37,7 @@ def mine_command(
         termbase = Termbase.load(glossary if glossary is not None else default_glossary_path())
     tm = None
     if memory is not None:
-        tm = TranslationMemory(memory)
+        tm = MemorySuggestions(memory)
         if tm.warning:
             typer.echo(f"koen: warning: {tm.warning}", err=True)
     translate = None
