@@ -19,7 +19,7 @@ from mt.errors import KoenError
 from mt.textio import write_text_atomic
 
 from ..compose import build_pipeline
-from .options import BackendName, BatchSize, BeamSize, ComputeType, Device, DeviceOption, Dtype, Model
+from .options import BackendName, DateOption, BatchSize, BeamSize, ComputeType, Device, DeviceOption, Dtype, Model
 
 app = typer.Typer(no_args_is_help=True, help="Score translations, compare systems, gate regressions.")
 
@@ -90,7 +90,7 @@ def score(
     ref: List[str] = typer.Option(..., "--ref", "-r", help="Reference translation (repeat for several references)."),
     src: Optional[str] = typer.Option(None, "--src", "-s", help="Korean source: enables number consistency (and term success with --glossary)."),
     glossary: Optional[str] = typer.Option(None, "--glossary", "-g", help="Glossary for term success (needs --src)."),
-    date: Optional[str] = typer.Option(None, "--date", help="Date (YYYY-MM-DD) for date-limited glossary entries."),
+    date: DateOption = None,
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
     width: Optional[int] = typer.Option(None, "--width", "-w", min=0, help="Round scores like `sacrebleu -w N` (JSON: full precision by default)."),
     segments: Optional[str] = typer.Option(None, "--segments", help="Write per-segment scores and findings as JSON lines."),
@@ -113,7 +113,7 @@ def baseline(
     output: str = typer.Option(..., "--output", "-o", help="Baseline JSON file to write."),
     src: Optional[str] = typer.Option(None, "--src", "-s", help="Korean source."),
     glossary: Optional[str] = typer.Option(None, "--glossary", "-g", help="Glossary (needs --src)."),
-    date: Optional[str] = typer.Option(None, "--date"),
+    date: DateOption = None,
     testset: Optional[str] = typer.Option(None, "--testset-name", help="Test set name to record."),
     model: Optional[str] = typer.Option(None, "--model", "-m", help="Model that made the output (recorded)."),
 ) -> None:

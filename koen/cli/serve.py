@@ -15,7 +15,7 @@ from mt.errors import KoenError
 
 from ..compose import make_backend
 from ..workbench.app import create_app
-from .options import DEFAULT_MODEL
+from .options import DEFAULT_MODEL, BackendName, BatchSize, BeamSize, ComputeType, Device, DeviceOption, Dtype, Model
 
 
 def serve_command(
@@ -23,14 +23,20 @@ def serve_command(
     archive: Optional[Path] = typer.Option(None, "--archive", "-a", help="Archive for concordances (the press-release listing or a text file)."),
     host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on; keep the loopback default unless you know why."),
     port: int = typer.Option(8765, "--port", "-p", min=0, max=65535, help="Port to listen on."),
-    model: Optional[str] = typer.Option(None, "--model", "-m", help="Model for the concordance's translations (hub id or local directory)."),
-    backend: Optional[str] = typer.Option(None, "--backend", help="transformers | ctranslate2 | romanize (default: romanize without --model, else transformers)."),
+    model: Model = None,
+    backend: BackendName = None,
+    device: DeviceOption = Device.auto,
+    batch_size: BatchSize = 32,
+    beam_size: BeamSize = 1,
+    dtype: Dtype = "auto",
+    compute_type: ComputeType = "default",
 ) -> None:
-    """Serve the editors' workbench: search, edit, approve candidates, see concordances."""
+    """Serve the editors' workbench: search, edit, approve candidates, see concordances.
+
+    Concordances are translated with the romanize backend unless --model (or --backend) says otherwise."""
     path = glossary if glossary is not None else default_glossary_path()
     if archive is not None and not archive.exists():
         raise KoenError(f"{archive}: no such archive file or folder")
-    chosen_backend = backend or ("transformers" if model else "romanize")
     hosts = {"127.0.0.1", "localhost", "::1", host}
     try:
         loopback = ipaddress.ip_address(host).is_loopback
@@ -38,8 +44,11 @@ def serve_command(
         loopback = host == "localhost"
     if not loopback:
         typer.echo(f"koen: warning: listening on {host}: anyone who can reach this address can edit {path}", err=True)
-    load = functools.partial(make_backend, model=model or DEFAULT_MODEL, backend=chosen_backend)
-    label = chosen_backend + (f" {model}" if model else "")
+    backend = backend or ("transformers" if model else "romanize")
+    model = model or DEFAULT_MODEL
+    load = functools.partial(make_backend, model=model, backend=backend, device=device.value,
+                             batch_size=batch_size, beam_size=beam_size, dtype=dtype, compute_type=compute_type)
+    label = backend if backend == "romanize" else f"{backend} {model}"
     app = create_app(path, archive, load_backend=load, backend_label=label, allowed_hosts=sorted(hosts))
     typer.echo(f"koen glossary workbench on http://{host}:{port}/ editing {path} (Ctrl-C to stop)", err=True)
     uvicorn.run(app, host=host, port=port, log_level="warning")
