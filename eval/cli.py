@@ -92,6 +92,10 @@ def score(
     model: Optional[str] = typer.Option(None, "--model", help="Model id recorded in the baseline."),
 ) -> None:
     """BLEU, chrF, chrF++ and TER (sacrebleu, with signatures), term success and number consistency."""
+    from mt.textio import refuse_same_file
+
+    for written in (segments, save_baseline):
+        refuse_same_file(written, hyp, *ref, src, glossary)
     hypotheses, references, sources, _ = _read_aligned(hyp, ref, src)
     termbase = _load_glossary(glossary, src)
     _score_and_report(hypotheses, references, sources, termbase, date=date, as_json=as_json, width=width,
@@ -111,8 +115,11 @@ def baseline(
     model: Optional[str] = typer.Option(None, "--model", help="Model id to record."),
 ) -> None:
     """Write a regression baseline: scores, signatures, hashes, provenance and the hypotheses themselves."""
+    from mt.textio import refuse_same_file
+
     from .regress import make_baseline, write_baseline
 
+    refuse_same_file(output, hyp, *ref, src, glossary)
     hypotheses, references, sources, _ = _read_aligned(hyp, ref, src)
     termbase = _load_glossary(glossary, src)
     data = make_baseline(hypotheses, references, reference_paths=ref, source_path=src, sources=sources,

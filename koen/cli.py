@@ -11,6 +11,7 @@ import sys
 import typer
 
 from mt.errors import KoenError
+from mt.textio import check_argv
 
 app = typer.Typer(
     name="koen",
@@ -43,6 +44,7 @@ def _register() -> None:
 def main(argv: list[str] | None = None) -> None:
     _register()
     try:
+        check_argv(sys.argv[1:] if argv is None else argv)
         app(args=argv, prog_name="koen")
     except KoenError as exc:
         print(f"koen: error: {exc}", file=sys.stderr)

@@ -74,9 +74,10 @@ def translate(
     from tqdm import tqdm
 
     from mt.pipeline import Pipeline, summarize
-    from mt.textio import atomic_writer, check_writable, read_lines
+    from mt.textio import atomic_writer, check_writable, read_lines, refuse_same_file
 
     day = parse_date(date)
+    refuse_same_file(output, input, glossary)
     lines = None if input == "-" else read_lines(input)   # a bad file fails before a model loads
     if output:
         check_writable(output)

@@ -1,0 +1,153 @@
+"""Issue 15's attack list, one regression test per break (each failed before its fix)."""
+
+from __future__ import annotations
+
+import os
+import stat
+import subprocess
+import sys
+import threading
+
+import pytest
+
+from koen.cli import main
+from mt.errors import KoenError
+from mt.textio import atomic_writer, check_argv, clean_stale_temps, refuse_same_file, write_text_atomic
+
+
+def run(argv, capsys):
+    try:
+        main(argv)
+        code = 0
+    except SystemExit as exc:
+        code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+# -- 1. output onto special files and symlinks ---------------------------------------------------
+
+def test_dev_null_stays_a_device():
+    with atomic_writer("/dev/null") as handle:
+        handle.write("gone\n")
+    assert stat.S_ISCHR(os.stat("/dev/null").st_mode)
+
+
+def test_fifo_reader_gets_the_output_and_the_fifo_stays(tmp_path):
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    got = []
+    reader = threading.Thread(target=lambda: got.append(fifo.read_bytes()))
+    reader.start()
+    write_text_atomic(fifo, "annyeong\n")
+    reader.join(10)
+    assert got == [b"annyeong\n"]
+    assert stat.S_ISFIFO(os.stat(fifo).st_mode)
+
+
+def test_unix_socket_is_written_through(tmp_path):
+    import socket
+
+    path = tmp_path / "sock"
+    server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    server.bind(str(path))
+    server.listen(1)
+    got = []
+
+    def serve():
+        conn, _ = server.accept()
+        with conn:
+            chunks = []
+            while data := conn.recv(4096):
+                chunks.append(data)
+            got.append(b"".join(chunks))
+
+    thread = threading.Thread(target=serve)
+    thread.start()
+    with atomic_writer(path, "wb") as handle:
+        handle.write(b"through\n")
+    thread.join(10)
+    server.close()
+    assert got == [b"through\n"]
+    assert stat.S_ISSOCK(os.stat(path).st_mode)
+
+
+def test_symlink_is_followed_and_kept(tmp_path, capsys):
+    target = tmp_path / "real.txt"
+    target.write_text("old\n")
+    link = tmp_path / "link.txt"
+    link.symlink_to(target)
+    source = tmp_path / "in.txt"
+    source.write_text("안녕 hello\n", encoding="utf-8")
+    code, _, err = run(["translate", str(source), "-o", str(link), "--backend", "romanize", "-g", "none"], capsys)
+    assert code == 0, err
+    assert link.is_symlink()
+    assert target.read_text() == "annyeong hello\n"
+
+
+def test_dangling_symlink_creates_its_target(tmp_path):
+    link = tmp_path / "link.txt"
+    link.symlink_to(tmp_path / "new.txt")
+    write_text_atomic(link, "x\n")
+    assert link.is_symlink() and (tmp_path / "new.txt").read_text() == "x\n"
+
+
+# -- 2. output path equal to an input ------------------------------------------------------------
+
+def test_translate_refuses_to_overwrite_its_input(tmp_path, capsys):
+    source = tmp_path / "x.txt"
+    source.write_text("안녕\n", encoding="utf-8")
+    code, _, err = run(["translate", str(source), "-o", str(tmp_path / "." / "x.txt"), "--backend", "romanize"], capsys)
+    assert code == 2 and "is also an input" in err and len(err.strip().splitlines()) == 1
+    assert source.read_text(encoding="utf-8") == "안녕\n"
+
+
+def test_refuse_same_file_sees_hard_links_and_symlinks(tmp_path):
+    a = tmp_path / "a.txt"
+    a.write_text("a")
+    os.link(a, tmp_path / "hard.txt")
+    (tmp_path / "soft.txt").symlink_to(a)
+    for other in ("hard.txt", "soft.txt", "a.txt"):
+        with pytest.raises(KoenError, match="is also an input"):
+            refuse_same_file(tmp_path / other, None, "-", a)
+    refuse_same_file(tmp_path / "b.txt", a)          # a new file is fine
+    refuse_same_file(None, a)
+
+
+@pytest.mark.parametrize("option", ["--segments", "--save-baseline"])
+def test_eval_score_refuses_to_overwrite_the_hypothesis_or_reference(tmp_path, capsys, option):
+    hyp = tmp_path / "hyp.txt"
+    ref = tmp_path / "ref.txt"
+    hyp.write_text("the cat sat\n")
+    ref.write_text("the cat sat down\n")
+    for victim in (hyp, ref):
+        code, _, err = run(["eval", "score", "--hyp", str(hyp), "--ref", str(ref), option, str(victim)], capsys)
+        assert code == 2 and "is also an input" in err, err
+    assert hyp.read_text() == "the cat sat\n" and ref.read_text() == "the cat sat down\n"
+
+
+# -- 7. tracebacks: non-UTF-8 arguments ----------------------------------------------------------
+
+def test_invalid_utf8_argument_is_one_line():
+    bad = os.fsdecode(b"/tmp/\xff.txt")
+    with pytest.raises(KoenError, match="not valid UTF-8"):
+        check_argv(["translate", bad])
+    check_argv(["translate", "한국어.txt"])
+    env = {**os.environ, "PYTHONPATH": os.getcwd()}
+    done = subprocess.run([sys.executable, "-m", "koen", "glossary", "find", b"\xff\xfe"], capture_output=True, env=env)
+    assert done.returncode == 2, done.stderr
+    assert done.stderr.decode().startswith("koen: error: argument") and b"Traceback" not in done.stderr
+
+
+# -- 9. a kill -9 during a save leaves temporaries: the next save removes them -----------------
+
+def test_stale_temporaries_of_dead_writers_are_cleaned(tmp_path):
+    target = tmp_path / "g.tsv"
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    stale = tmp_path / f".g.tsv.{int(dead.stdout)}.abc123.tmp"
+    stale.write_text("half")
+    live = tmp_path / f".g.tsv.{os.getppid()}.abc123.tmp"      # a writer that still runs
+    live.write_text("busy")
+    write_text_atomic(target, "new\n")
+    assert not stale.exists() and live.exists()
+    assert clean_stale_temps(target) == []
