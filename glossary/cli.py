@@ -14,7 +14,7 @@ import typer
 from mt.errors import KoenError
 from mt.textio import atomic_writer
 
-from .termbase import KINDS, STATUSES, RowProblem, Termbase, default_glossary_path, parse_row
+from .termbase import KINDS, STATUSES, RowProblem, Termbase, default_glossary_path, escape_korean, parse_row
 
 app = typer.Typer(no_args_is_help=True, pretty_exceptions_enable=False)
 
@@ -49,19 +49,19 @@ def add(
     glossary: Optional[Path] = GlossaryOption,
 ) -> None:
     """Add an entry; refuses one that lint would flag (duplicate, conflict, claimed alias...)."""
-    from .lint import lint_entries
+    from .lint import lint_entries, whitespace_problems
 
     path = _path(glossary)
     termbase = Termbase.load(path)
-    cells = [korean, english, "|".join(alias), kind, status, valid_from or "", valid_to or "", "yes" if dnt else "", note]
+    cells = [escape_korean(korean), english, "|".join(alias), kind, status, valid_from or "", valid_to or "", "yes" if dnt else "", note]
     problems: list[RowProblem] = []
     entry = parse_row(cells, 0, problems)
     if problems or entry is None:
         raise KoenError("; ".join(p.message for p in problems))
     added = termbase.add(entry)
-    new_findings = [f for f in lint_entries(termbase.entries, str(path)) if f.line == 0]
+    new_findings = whitespace_problems(cells) + [f.message for f in lint_entries(termbase.entries, str(path)) if f.line == 0]
     if new_findings and not force:
-        raise KoenError("not added: " + "; ".join(f.message for f in new_findings) + " (use --force to add anyway)", exit_code=1)
+        raise KoenError("not added: " + "; ".join(new_findings) + " (use --force to add anyway)", exit_code=1)
     termbase.save(path)
     typer.echo(f"added {added.korean} -> {added.english or '(do not translate)'} to {path}")
 
@@ -153,13 +153,14 @@ def import_(
     glossary: Optional[Path] = GlossaryOption,
 ) -> None:
     """Add the entries of another file that the glossary does not have yet."""
+    from mt.textio import read_file_bytes
+
     from .formats import get_format
-    from .lint import lint_entries
+    from .lint import lint_file, refuse_untidy
 
     fmt = get_format(format_, source)
-    if not source.exists():
-        raise KoenError(f"{source}: no such file")
-    incoming = fmt.read(source.read_bytes(), str(source))
+    incoming = fmt.read(read_file_bytes(source, f"a {fmt.name.upper()} file"), str(source))
+    refuse_untidy(incoming, str(source))
     path = _path(glossary)
     termbase = Termbase.load(path)
     have = {dataclasses.replace(e, line=0) for e in termbase.entries}
@@ -172,7 +173,7 @@ def import_(
             added += 1
     termbase.save(path)
     typer.echo(f"imported {added} new entr{'y' if added == 1 else 'ies'} of {len(incoming)} from {source} into {path}")
-    problems = lint_entries(Termbase.load(path).entries, str(path))
+    problems = lint_file(path)
     if problems:
         typer.echo(f"warning: the glossary now has {len(problems)} lint problem(s); run `koen glossary lint {path}`", err=True)
 

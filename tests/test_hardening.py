@@ -151,3 +151,79 @@ def test_stale_temporaries_of_dead_writers_are_cleaned(tmp_path):
     write_text_atomic(target, "new\n")
     assert not stale.exists() and live.exists()
     assert clean_stale_temps(target) == []
+
+
+# -- 6. a Korean term starting with '#'; two-column glossaries (issue 11.6) ----------------------
+
+from glossary.lint import lint_file  # noqa: E402
+from glossary.termbase import HEADER, Entry, Termbase  # noqa: E402
+
+
+def test_hash_term_added_loads_back(tmp_path, capsys):
+    path = tmp_path / "g.tsv"
+    Termbase.create(path)
+    for term in ("#태그", "\\#백슬래시", "  #공백"):
+        code, out, err = run(["glossary", "add", term, "tag", "-g", str(path), "--force"], capsys)
+        assert code == 0, err
+    loaded = Termbase.load(path)
+    assert [e.korean for e in loaded.entries] == ["#태그", "\\#백슬래시", "  #공백"]
+    assert Termbase.from_text(loaded.to_text()).entries == loaded.entries
+
+
+def test_create_writes_an_empty_glossary_and_never_replaces(tmp_path):
+    path = tmp_path / "new.tsv"
+    assert Termbase.create(path).entries == []
+    assert path.read_text() == HEADER + "\n"
+    with pytest.raises(KoenError, match="already exists"):
+        Termbase.create(path)
+
+
+@pytest.mark.parametrize("name,content", [
+    ("deepl.tsv", "서울시\tSeoul Metropolitan Government\n국토교통부\tMinistry of Land\n"),
+    ("google.csv", "ko,en\n서울시,Seoul Metropolitan Government\n국토교통부,Ministry of Land\n"),
+    ("noheader.csv", "서울시,Seoul Metropolitan Government\n\"국토교통부\",\"Ministry of Land\"\n"),
+    ("named.tsv", "english\tkorean\tnote\nSeoul Metropolitan Government\t서울시\tx\nMinistry of Land\t국토교통부\t\n"),
+])
+def test_two_column_glossaries_load(tmp_path, name, content):
+    path = tmp_path / name
+    path.write_text(content, encoding="utf-8")
+    entries = Termbase.load(path).entries
+    assert [(e.korean, e.english, e.status, e.kind) for e in entries] == [
+        ("서울시", "Seoul Metropolitan Government", "approved", "general"),
+        ("국토교통부", "Ministry of Land", "approved", "general")]
+    assert lint_file(path) == []
+
+
+def test_two_column_glossary_is_linted_the_same_way(tmp_path):
+    path = tmp_path / "two.tsv"
+    path.write_text("서울시 \tSeoul\n서울시\tSeoul City\n", encoding="utf-8")
+    codes = {f.code for f in lint_file(path)}
+    assert {"whitespace", "conflict"} <= codes
+    bad = tmp_path / "bad.tsv"
+    bad.write_text("서울시\tSeoul\n부산\n", encoding="utf-8")
+    with pytest.raises(KoenError, match=r"bad.tsv:2: expected 2 columns"):
+        Termbase.load(bad)
+
+
+def test_glossary_option_of_translate_takes_a_two_column_file(tmp_path, capsys):
+    glossary = tmp_path / "g.csv"
+    glossary.write_text("korean,english\n서울시,Seoul City\n", encoding="utf-8")
+    source = tmp_path / "in.txt"
+    source.write_text("서울시는 발표했다.\n", encoding="utf-8")
+    code, out, err = run(["translate", str(source), "--backend", "romanize", "-g", str(glossary)], capsys)
+    assert code == 0, err
+    assert "Seoul City" in out
+
+
+# -- 9. import runs the same whitespace lint as add ----------------------------------------------
+
+def test_import_refuses_what_add_refuses(tmp_path, capsys):
+    path = tmp_path / "g.tsv"
+    Termbase.create(path)
+    code, _, err = run(["glossary", "add", "서울시 ", "Seoul", "-g", str(path)], capsys)
+    assert code != 0 and "stray whitespace" in err
+    source = tmp_path / "in.csv"
+    source.write_text("korean,english\n서울시 ,Seoul\n", encoding="utf-8")
+    code, _, err = run(["glossary", "import", str(source), "-g", str(path)], capsys)
+    assert code == 2 and "stray whitespace" in err, err
+    assert Termbase.load(path).entries == [] and lint_file(path) == []
