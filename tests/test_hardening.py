@@ -227,3 +227,80 @@ def test_import_refuses_what_add_refuses(tmp_path, capsys):
     code, _, err = run(["glossary", "import", str(source), "-g", str(path)], capsys)
     assert code == 2 and "stray whitespace" in err, err
     assert Termbase.load(path).entries == [] and lint_file(path) == []
+
+
+# -- 7. TBX: other roots, the ISO 30042:2019 form; importing a directory -------------------------
+
+from glossary.formats import get_format  # noqa: E402
+
+TBX_2019 = """<?xml version="1.0" encoding="UTF-8"?>
+<tbx type="TBX-Basic" style="dca" xml:lang="en" xmlns="urn:iso:std:iso:30042:ed-2">
+  <tbxHeader><fileDesc><sourceDesc><p>from a terminology tool</p></sourceDesc></fileDesc></tbxHeader>
+  <text><body>
+    <conceptEntry id="c1">
+      <descrip type="subjectField">organisation</descrip>
+      <langSec xml:lang="en"><termSec><term>Ministry of Land, Infrastructure and Transport</term></termSec></langSec>
+      <langSec xml:lang="ko">
+        <termSec><term>국토교통부</term>
+          <termNote type="administrativeStatus">preferredTerm-admn-sts</termNote></termSec>
+        <termSec><term>국토부</term></termSec>
+      </langSec>
+    </conceptEntry>
+  </body></text>
+</tbx>
+"""
+
+
+def test_tbx_2019_imports_with_languages_in_any_order_and_aliases(tmp_path, capsys):
+    source = tmp_path / "terms.tbx"
+    source.write_text(TBX_2019, encoding="utf-8")
+    glossary = tmp_path / "g.tsv"
+    Termbase.create(glossary)
+    code, out, err = run(["glossary", "import", str(source), "-g", str(glossary)], capsys)
+    assert code == 0, err
+    [entry] = Termbase.load(glossary).entries
+    assert (entry.korean, entry.english, entry.aliases, entry.kind, entry.status) == (
+        "국토교통부", "Ministry of Land, Infrastructure and Transport", ("국토부",), "organisation", "approved")
+
+
+def test_tbx_2019_export_on_request_round_trips(tmp_path, capsys):
+    import datetime
+
+    entries = [Entry("국토교통부", "MOLIT", ("국토부",), "organisation", "candidate", datetime.date(2020, 1, 1), None, False, "n"),
+               Entry("#해시", "", (), "general", "approved", None, None, True, "")]
+    fmt = get_format("tbx2019")
+    data = fmt.write(entries)
+    assert b'<tbx xmlns="urn:iso:std:iso:30042:ed-2"' in data and b"conceptEntry" in data and b"martif" not in data
+    assert get_format(None, "x.tbx").read(data, "x.tbx") == entries
+
+
+@pytest.mark.parametrize("xml", ["<foo/>", "<tmx version='1.4'/>", "not xml at all", ""])
+def test_tbx_with_another_root_is_one_line(tmp_path, capsys, xml):
+    source = tmp_path / "bad.tbx"
+    source.write_text(xml)
+    glossary = tmp_path / "g.tsv"
+    Termbase.create(glossary)
+    code, out, err = run(["glossary", "import", str(source), "-g", str(glossary)], capsys)
+    assert code == 2 and err.startswith("koen: error:") and len(err.strip().splitlines()) == 1, err
+
+
+def test_importing_a_directory_is_one_line(tmp_path, capsys):
+    folder = tmp_path / "dir.tbx"
+    folder.mkdir()
+    glossary = tmp_path / "g.tsv"
+    Termbase.create(glossary)
+    code, out, err = run(["glossary", "import", str(folder), "-g", str(glossary)], capsys)
+    assert code == 2 and "is a directory" in err, err
+
+
+# -- 9. a TMX written English first imports the right way round -----------------------------------
+
+def test_tmx_languages_by_xml_lang():
+    tmx = """<?xml version="1.0"?><tmx version="1.4"><header srclang="en" datatype="plaintext" segtype="phrase"
+    adminlang="en" creationtool="x" creationtoolversion="1" o-tmf="x"/><body>
+    <tu><tuv xml:lang="en-US"><seg>Seoul</seg></tuv><tuv xml:lang="ko-KR"><seg>서울</seg></tuv></tu>
+    <tu><tuv xml:lang="ko"><seg>부산</seg></tuv><tuv xml:lang="en"><seg>Busan</seg></tuv></tu>
+    <tu><tuv xml:lang="fr"><seg>Paris</seg></tuv><tuv xml:lang="en"><seg>Paris</seg></tuv></tu>
+    </body></tmx>""".encode()
+    entries = get_format("tmx").read(tmx, "m.tmx")
+    assert [(e.korean, e.english) for e in entries] == [("서울", "Seoul"), ("부산", "Busan")]
