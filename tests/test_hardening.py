@@ -304,3 +304,92 @@ def test_tmx_languages_by_xml_lang():
     </body></tmx>""".encode()
     entries = get_format("tmx").read(tmx, "m.tmx")
     assert [(e.korean, e.english) for e in entries] == [("서울", "Seoul"), ("부산", "Busan")]
+
+
+# -- 5. archive jobs: one run per OUTDIR; issue 11.3; OUTDIR inside a folder input ---------------
+
+from archive_helpers import write_listing  # noqa: E402
+from mt.archive.jobs import ArchiveJob, JobOptions  # noqa: E402
+from mt.archive.lock import LOCK_FILE, OutdirLock, check_records  # noqa: E402
+from mt.archive.readers import open_reader  # noqa: E402
+
+
+def _romanize():
+    from mt.pipeline import Pipeline
+
+    return Pipeline.from_options(model="romanize", backend="romanize", glossary=None)
+
+
+def _job(archive, outdir, make=_romanize, settings=None):
+    return ArchiveJob(open_reader(archive), outdir, make, settings or {"backend": "romanize"},
+                      options=JobOptions(chunk_records=4), warn=lambda m: None)
+
+
+def test_second_run_on_one_outdir_is_refused_naming_the_holder(tmp_path):
+    archive = write_listing(tmp_path / "listing.txt", 3)
+    outdir = tmp_path / "out"
+    outdir.mkdir()
+    with OutdirLock(outdir):
+        with pytest.raises(KoenError, match=rf"in use by another koen archive run \(pid {os.getpid()}\)"):
+            _job(archive, outdir).run()
+    assert _job(archive, outdir).run().translated_now == 3
+    assert not (outdir / LOCK_FILE).exists()
+
+
+def test_stale_lock_of_a_killed_run_is_taken_over(tmp_path):
+    archive = write_listing(tmp_path / "listing.txt", 3)
+    outdir = tmp_path / "out"
+    outdir.mkdir()
+    holder = subprocess.Popen([sys.executable, "-c", "import fcntl,os,sys,time; fd=os.open(sys.argv[1], os.O_RDWR|os.O_CREAT);"
+                               "fcntl.flock(fd, fcntl.LOCK_EX); os.write(fd, b'%d' % os.getpid()); print('locked', flush=True);"
+                               "time.sleep(60)", str(outdir / LOCK_FILE)], stdout=subprocess.PIPE, text=True)
+    assert holder.stdout.readline().strip() == "locked"
+    with pytest.raises(KoenError, match=rf"pid {holder.pid}"):
+        _job(archive, outdir).run()
+    holder.kill()
+    holder.wait()
+    assert (outdir / LOCK_FILE).exists()
+    assert _job(archive, outdir).run().translated_now == 3
+
+
+def test_garbage_job_database_is_one_line(tmp_path):
+    archive = write_listing(tmp_path / "listing.txt", 2)
+    outdir = tmp_path / "out"
+    outdir.mkdir()
+    (outdir / ".koen-job.sqlite").write_bytes(b"this is not a database, just garbage " * 100)
+    with pytest.raises(KoenError, match=r"\.koen-job\.sqlite: not a koen job database"):
+        _job(archive, outdir).run()
+
+
+def test_failed_model_load_does_not_claim_the_outdir(tmp_path):
+    archive = write_listing(tmp_path / "listing.txt", 2)
+    outdir = tmp_path / "out"
+
+    def offline():
+        raise KoenError("model x: not available offline")
+
+    with pytest.raises(KoenError, match="offline"):
+        _job(archive, outdir, offline, {"backend": "transformers"}).run()
+    report = _job(archive, outdir).run()              # the README's fallback: --backend romanize
+    assert report.translated_now == 2
+
+
+def test_records_are_checked_before_success(tmp_path):
+    path = tmp_path / "records.jsonl"
+    path.write_text("a\n")
+    with pytest.raises(KoenError, match="holds 1 lines, expected 2"):
+        check_records(path, ["a\n", "b\n"], 2)
+    with pytest.raises(KoenError, match="1 of 2 records done"):
+        check_records(path, ["a\n"], 2)
+    check_records(path, ["a\n"], 1)
+
+
+def test_outdir_inside_a_folder_input_is_not_read_back(tmp_path):
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "a.txt").write_text("안녕 hello\n", encoding="utf-8")
+    (folder / "b.md").write_text("# 제목\n", encoding="utf-8")
+    outdir = folder / "out"
+    first = _job(folder, outdir).run()
+    second = _job(folder, outdir).run()
+    assert first.records == second.records == 2 and second.translated_now == 0
