@@ -393,3 +393,56 @@ def test_outdir_inside_a_folder_input_is_not_read_back(tmp_path):
     first = _job(folder, outdir).run()
     second = _job(folder, outdir).run()
     assert first.records == second.records == 2 and second.translated_now == 0
+
+
+# -- 8. workbench ---------------------------------------------------------------------------------
+
+from glossary.termbase import default_glossary_path  # noqa: E402
+from glossary.web.app import create_app  # noqa: E402
+from glossary.web.hosts import server_url  # noqa: E402
+
+
+@pytest.fixture()
+def workbench(tmp_path):
+    from starlette.testclient import TestClient
+
+    path = tmp_path / "glossary.tsv"
+    path.write_bytes(default_glossary_path().read_bytes())
+    with TestClient(create_app(path), base_url="http://127.0.0.1:8765", raise_server_exceptions=False) as client:
+        yield client, path
+
+
+def test_entry_with_thousands_of_digits_is_404(workbench):
+    client, _ = workbench
+    assert client.get("/entry/" + "9" * 4301).status_code == 404
+    assert client.get("/entry/3").status_code in (200, 404)
+
+
+@pytest.mark.parametrize("breakage", ["directory", "bad-utf8", "removed"])
+def test_glossary_broken_while_serving_gives_a_readable_page(workbench, breakage):
+    client, path = workbench
+    assert client.get("/").status_code == 200
+    path.unlink()
+    if breakage == "directory":
+        path.mkdir()
+    elif breakage == "bad-utf8":
+        path.write_bytes(b"korean\tenglish\n\xff\xfe\n")
+    response = client.get("/")
+    assert response.status_code == 503
+    assert "The glossary cannot be read" in response.text and "Traceback" not in response.text
+    assert str(path.name) in response.text
+    assert response.headers["Content-Security-Policy"].startswith("default-src 'self'")
+
+
+def test_ipv6_loopback_host_is_allowed_and_printed_with_brackets(tmp_path):
+    from starlette.testclient import TestClient
+
+    path = tmp_path / "glossary.tsv"
+    path.write_bytes(default_glossary_path().read_bytes())
+    app = create_app(path, allowed_hosts=("127.0.0.1", "localhost", "::1"))
+    with TestClient(app, base_url="http://[::1]:8765") as client:
+        assert client.get("/health").status_code == 200
+    with TestClient(app, base_url="http://[::2]:8765") as client:
+        assert client.get("/health").status_code == 400
+    assert server_url("::1", 8765) == "http://[::1]:8765/"
+    assert server_url("127.0.0.1", 80) == "http://127.0.0.1:80/"

@@ -24,6 +24,7 @@ def serve_command(
 
     from ..termbase import default_glossary_path
     from .app import create_app
+    from .hosts import server_url
 
     path = glossary if glossary is not None else default_glossary_path()
     if archive is not None and not archive.exists():
@@ -37,5 +38,5 @@ def serve_command(
     if not loopback:
         typer.echo(f"koen: warning: listening on {host}: anyone who can reach this address can edit {path}", err=True)
     app = create_app(path, archive, backend=chosen_backend, model=model, allowed_hosts=sorted(hosts))
-    typer.echo(f"koen glossary workbench on http://{host}:{port}/ editing {path} (Ctrl-C to stop)", err=True)
+    typer.echo(f"koen glossary workbench on {server_url(host, port)} editing {path} (Ctrl-C to stop)", err=True)
     uvicorn.run(app, host=host, port=port, log_level="warning")
