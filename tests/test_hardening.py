@@ -446,3 +446,20 @@ def test_ipv6_loopback_host_is_allowed_and_printed_with_brackets(tmp_path):
         assert client.get("/health").status_code == 400
     assert server_url("::1", 8765) == "http://[::1]:8765/"
     assert server_url("127.0.0.1", 80) == "http://127.0.0.1:80/"
+
+
+# -- 9. invisible characters inside a Korean term --------------------------------------------------
+
+from glossary.match import Matcher  # noqa: E402
+
+
+@pytest.mark.parametrize("mark", ["\u200f", "\u200d", "\ufeff", "\u00ad", "\u200b", "\u2060"])
+def test_format_characters_do_not_defeat_the_match(mark):
+    matcher = Matcher([Entry("국토교통부", "MOLIT", kind="organisation"), Entry("데이터허브", "Data Hub")])
+    text = f"지난해 국토{mark}교통부는 데이터{mark}허브{mark}를 열었다."
+    hits = matcher.find(text)
+    assert [(h.entry.english, h.surface) for h in hits] == [
+        ("MOLIT", f"국토{mark}교통부"), ("Data Hub", f"데이터{mark}허브")]
+    assert all(text[h.start:h.end] == h.surface for h in hits)
+    assert [h.entry.english for h in matcher.find(f"{mark}국토교통부{mark}")] == ["MOLIT"]
+    assert matcher.find(f"국토교통부{mark}청사") == matcher.find("국토교통부청사")
