@@ -24,3 +24,9 @@ browser:
 
 test: install browser
 	$(PYTHON) -m pytest
+
+# Property tests (tests/test_fuzz_*.py) run longer than in CI, before a release: `make fuzz FUZZ_EXAMPLES=20000`.
+FUZZ_EXAMPLES ?= 5000
+.PHONY: fuzz
+fuzz:
+	KOEN_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(PYTHON) -m pytest tests -k fuzz

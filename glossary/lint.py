@@ -14,8 +14,8 @@ from pathlib import Path
 
 from mt.errors import KoenError, located
 
-from .termbase import ALIAS_SEPARATOR, COLUMNS, Entry, has_hangul, match_key, parse_text, rows
 from .match import Matcher
+from .termbase import ALIAS_SEPARATOR, COLUMNS, Entry, ParsedFile, has_hangul, match_key, parse_text
 
 
 @dataclass(frozen=True)
@@ -41,25 +41,40 @@ def lint_file(path: str | Path) -> list[LintFinding]:
 def lint_text(data: bytes | str, path: str = "<glossary>") -> list[LintFinding]:
     parsed = parse_text(data, path)
     findings = [LintFinding(path, p.line, p.code, p.message) for p in parsed.problems]
-    findings += _whitespace(parsed.lines, path)
+    findings += _whitespace(parsed, path)
     findings += lint_entries(parsed.entries, path)
     return sorted(set(findings), key=lambda f: (f.line, f.code, f.message))
 
 
-def _whitespace(lines: list[str], path: str) -> list[LintFinding]:
+def _whitespace(parsed: ParsedFile, path: str) -> list[LintFinding]:
     found = []
-    for number, text, is_header in rows(lines):
-        if is_header:
-            continue
-        for column, cell in zip(COLUMNS, text.split("\t")):
-            parts = cell.split(ALIAS_SEPARATOR) if column == "aliases" else [cell]
-            for part in parts:
-                if part != part.strip() or "  " in part or any(c in part for c in "\u00a0\u200b\u3000\ufeff"):
-                    found.append(LintFinding(path, number, "whitespace", f"stray whitespace in {column} {part!r}"))
-                    break
-            if column == "aliases" and cell and any(not part for part in parts):
-                found.append(LintFinding(path, number, "whitespace", f"empty alias in {cell!r}"))
+    for number, cells in parsed.cells.items():
+        found += [LintFinding(path, number, "whitespace", message) for message in whitespace_problems(cells)]
     return found
+
+
+def whitespace_problems(cells: list[str]) -> list[str]:
+    """Stray or invisible whitespace in a row's cells (the nine columns), as messages."""
+    found = []
+    for column, cell in zip(COLUMNS, cells):
+        parts = cell.split(ALIAS_SEPARATOR) if column == "aliases" else [cell]
+        for part in parts:
+            if part != part.strip() or "  " in part or any(c in part for c in "\u00a0\u200b\u3000\ufeff"):
+                found.append(f"stray whitespace in {column} {part!r}")
+                break
+        if column == "aliases" and cell and any(not part for part in parts):
+            found.append(f"empty alias in {cell!r}")
+    return found
+
+
+def refuse_untidy(entries: list[Entry], source: str) -> None:
+    """The whitespace lint that `glossary add` runs, for a whole import: one line for the first problem."""
+    untidy = [(n, e, p) for n, e in enumerate(entries, start=1) for p in whitespace_problems(e.to_row().split("\t"))]
+    if untidy:
+        number, entry, problem = untidy[0]
+        where = f"line {entry.line}" if entry.line else f"entry {number}"
+        more = f" (and {len(untidy) - 1} more)" if len(untidy) > 1 else ""
+        raise KoenError(f"{source}: {where} ({entry.korean!r}): {problem}{more}; nothing imported")
 
 
 def _overlap(a: Entry, b: Entry) -> bool:

@@ -15,6 +15,10 @@ Titles (장관, 시장, ...) are ambiguous alone (시장 is also "market"), so a
 beside a name: a person, organisation or place hit right before it (국토교통부 장관, 안산시장)
 or a person right after it (장관 박상우).
 
+Invisible format characters (Unicode category Cf: U+200B/U+200D/U+200F, U+FEFF, soft hyphen...)
+are ignored for matching like spaces, in the text and in the terms; offsets stay offsets into
+the original text.
+
 Hit offsets never include the particle: in "스마트도시 데이터허브를" the hit is
 "스마트도시 데이터허브", so a caller can replace [start, end) and keep the particle.
 """
@@ -37,6 +41,19 @@ SUFFIXES_KEPT_WITH_TERM = frozenset({"들", "님"})
 def is_hangul(char: str) -> bool:
     code = ord(char)
     return 0xAC00 <= code <= 0xD7A3 or 0x1100 <= code <= 0x11FF or 0x3130 <= code <= 0x318F
+
+
+def is_format(char: str) -> bool:
+    """Invisible format characters (zero-width joiners, direction marks, BOM, soft hyphen)."""
+    return unicodedata.category(char) == "Cf"
+
+
+def strip_format(text: str) -> str:
+    return "".join(c for c in text if not is_format(c)) if any(is_format(c) for c in text) else text
+
+
+def _key(form: str) -> str:
+    return match_key(strip_format(form))
 
 
 def is_word_char(char: str) -> bool:
@@ -93,7 +110,7 @@ class Matcher:
         self._root = _Node()
         for entry in self.entries:
             for number, form in enumerate(entry.forms):
-                key = match_key(unicodedata.normalize("NFC", form))
+                key = _key(unicodedata.normalize("NFC", form))
                 if not key:
                     continue
                 node = self._root
@@ -141,14 +158,17 @@ class Matcher:
         if not self.entries or not text:
             return []
         text = unicodedata.normalize("NFC", text) if not unicodedata.is_normalized("NFC", text) else text
-        positions = [i for i, c in enumerate(text) if not c.isspace()]
+        positions = [i for i, c in enumerate(text) if not c.isspace() and not is_format(c)]
         stripped = "".join(text[i] for i in positions)
         scan = _Scan(self, text, positions, stripped, date)
         hits: list[TermHit] = []
         k = 0
         while k < len(stripped):
             start = positions[k]
-            if start == 0 or self._may_start_word(text[start - 1], text[start]):
+            before = start - 1
+            while before >= 0 and is_format(text[before]):
+                before -= 1
+            if before < 0 or self._may_start_word(text[before], text[start]):
                 found = scan.accept(k)
                 if found:
                     hits.extend(found)
@@ -180,8 +200,10 @@ class Matcher:
                 continue
             before = hits[i - 1] if i > 0 else None
             after = hits[i + 1] if i + 1 < len(hits) else None
-            named_before = before is not None and before.entry.kind in NAME_KINDS and not text[before.end:hit.start].strip()
-            person_after = after is not None and after.entry.kind == "person" and not text[hit.end:after.start].strip()
+            named_before = (before is not None and before.entry.kind in NAME_KINDS
+                            and not strip_format(text[before.end:hit.start]).strip())
+            person_after = (after is not None and after.entry.kind == "person"
+                            and not strip_format(text[hit.end:after.start]).strip())
             if named_before or person_after:
                 kept.append(hit)
         return kept
@@ -236,10 +258,12 @@ class _Scan:
     def _after(self, hit: TermHit, end_k: int) -> list[TermHit] | None:
         """What follows ``hit`` in its word: None if it makes the hit part of a longer word."""
         text, end = self.text, hit.end
+        last = text[end - 1]
+        while end < len(text) and is_format(text[end]):
+            end += 1
         if end == len(text) or text[end].isspace():
             return []
         nxt = text[end]
-        last = text[end - 1]
         if not is_hangul(nxt):
             if is_word_char(nxt) and is_word_char(last):
                 return None  # Latin glued to Latin: "ITSx" is another word
@@ -248,9 +272,9 @@ class _Scan:
         if chained and (chained[0].entry.kind != "title" or hit.entry.kind in NAME_KINDS or not self.m.title_context):
             return chained
         tail_end = end
-        while tail_end < len(text) and is_hangul(text[tail_end]):
+        while tail_end < len(text) and (is_hangul(text[tail_end]) or is_format(text[tail_end])):
             tail_end += 1
-        if self.m._only_particles_follow(match_key(hit.surface), text[end:tail_end]):
+        if self.m._only_particles_follow(_key(hit.surface), strip_format(text[end:tail_end])):
             return []
         return None
 

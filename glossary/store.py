@@ -21,7 +21,7 @@ from mt.errors import KoenError
 from mt.textio import read_file_bytes, write_text_atomic
 
 from .lint import LintFinding, lint_text
-from .termbase import COLUMNS, Entry, ParsedFile, RowProblem, Termbase, parse_row, parse_text
+from .termbase import COLUMNS, Entry, ParsedFile, RowProblem, Termbase, escape_korean, parse_row, parse_text
 
 
 class Conflict(Exception):
@@ -157,5 +157,6 @@ def from_form(form) -> list[str]:
             raw = str(form.get("aliases", ""))
             cells.append("|".join(part.strip() for part in raw.replace("\n", "|").split("|") if part.strip()))
         else:
-            cells.append(str(form.get(column, "")).replace("\t", " ").replace("\r", " ").replace("\n", " "))
+            cell = str(form.get(column, "")).replace("\t", " ").replace("\r", " ").replace("\n", " ")
+            cells.append(escape_korean(cell) if column == "korean" else cell)
     return cells

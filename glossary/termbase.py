@@ -4,20 +4,31 @@ One header row, then one entry per row with the columns in ``COLUMNS``. Lines st
 ``#`` and blank lines are comments; they are kept when the file is saved again. A file that is
 loaded and saved without changes is written back byte for byte; a changed entry is rewritten
 in place, a new one is appended, so diffs stay small.
+
+A Korean term that itself begins with ``#`` is written with a backslash before it (``\\#태그``),
+so the row is not read as a comment; reading drops that one backslash (a term that really begins
+with backslashes and ``#`` gets one more). Only the Korean column is escaped.
+
+Loading also accepts the two-column glossaries of DeepL and Google (TSV or CSV, ``korean`` then
+``english``): with a header row the columns are mapped by name (``korean``/``ko``/``source``,
+``english``/``en``/``target`` and any of ``COLUMNS``), without one by position. Missing columns get
+the defaults (approved, general). Saving such a file rewrites it in the full format.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import datetime
+import csv
 import hashlib
+import io
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
 
 from mt.errors import KoenError, located
-from mt.textio import decode_lines, read_file_bytes, write_text_atomic
+from mt.textio import check_writable, decode_lines, read_file_bytes, write_text_atomic
 
 COLUMNS = ("korean", "english", "aliases", "kind", "status", "valid_from", "valid_to", "dnt", "note")
 HEADER = "\t".join(COLUMNS)
@@ -29,6 +40,28 @@ DNT_VALUES = {"": False, "no": False, "yes": True}
 _HANGUL = re.compile(r"[\u1100-\u11ff\u3130-\u318f\uac00-\ud7a3]")
 
 BOM = "\ufeff"
+
+
+HEADER_NAMES = {
+    **{column: column for column in COLUMNS},
+    "ko": "korean", "ko-kr": "korean", "ko_kr": "korean", "kor": "korean", "source": "korean", "term": "korean",
+    "en": "english", "en-us": "english", "en-gb": "english", "en_us": "english", "eng": "english",
+    "target": "english", "translation": "english", "description": "note", "notes": "note",
+}
+
+
+def escape_korean(cell: str) -> str:
+    """The Korean cell as written: a ``#`` after leading backslashes (and spaces) gets one more
+    backslash, so that the row cannot be read as a comment."""
+    lead = len(cell) - len(cell.lstrip())
+    rest = cell[lead:]
+    return cell[:lead] + "\\" + rest if rest.lstrip("\\").startswith("#") else cell
+
+
+def unescape_korean(cell: str) -> str:
+    lead = len(cell) - len(cell.lstrip())
+    rest = cell[lead:]
+    return cell[:lead] + rest[1:] if rest.startswith("\\") and rest.lstrip("\\").startswith("#") else cell
 
 
 def has_hangul(text: str) -> bool:
@@ -80,7 +113,7 @@ class Entry:
     def to_row(self) -> str:
         return "\t".join(
             (
-                self.korean,
+                escape_korean(self.korean),
                 self.english,
                 ALIAS_SEPARATOR.join(self.aliases),
                 self.kind,
@@ -109,6 +142,9 @@ class ParsedFile:
     problems: list[RowProblem]
     newline: str = "\n"
     bom: bool = False          # the file began with a UTF-8 byte-order mark: saving keeps it
+    layout: str = "full"       # "full" (the nine columns) or "mapped" (a two-column/other-header file)
+    cells: dict[int, list[str]] = field(default_factory=dict)   # line -> the nine cells as read
+    delimiter: str = "\t"
 
 
 def _parse_date(text: str, column: str, line: int, problems: list[RowProblem]) -> datetime.date | None:
@@ -154,7 +190,7 @@ def parse_row(cells: list[str], line: int, problems: list[RowProblem]) -> Entry 
         return None
     alias_list = tuple(a for a in aliases.split(ALIAS_SEPARATOR)) if aliases else ()
     return Entry(
-        korean=korean,
+        korean=unescape_korean(korean),
         english=english,
         aliases=alias_list,
         kind=kind,
@@ -186,11 +222,19 @@ def rows(lines: list[str]):
 def parse_text(data: bytes | str, path: str | None = None) -> ParsedFile:
     """Parse termbase content, collecting every problem with its line instead of stopping."""
     if isinstance(data, str):
-        data = data.encode("utf-8")
+        data = data.encode("utf-8", "surrogatepass")
     lines = decode_lines(data, path)
     newline = "\r\n" if lines and lines[0].endswith("\r\n") else "\n"
+    bom = data.startswith(BOM.encode("utf-8"))
+    first = next(rows(lines), None)
+    if first is not None and first[1].split("\t") != list(COLUMNS):
+        mapped = _parse_mapped(lines, path, first[1])
+        if mapped is not None:
+            mapped.newline, mapped.bom = newline, bom
+            return mapped
     problems: list[RowProblem] = []
     entries: list[Entry] = []
+    cells: dict[int, list[str]] = {}
     header_seen = False
     for number, text, is_header in rows(lines):
         if is_header:
@@ -198,13 +242,55 @@ def parse_text(data: bytes | str, path: str | None = None) -> ParsedFile:
             if text.split("\t") != list(COLUMNS):
                 problems.append(RowProblem(number, "header", f"the first row must be the header: {HEADER.replace(chr(9), ' <TAB> ')}"))
             continue
-        entry = parse_row(text.split("\t"), number, problems)
+        cells[number] = text.split("\t")
+        entry = parse_row(cells[number], number, problems)
         if entry is not None:
             entries.append(entry)
     if not header_seen:
         problems.append(RowProblem(1, "header", "no header row: an empty termbase still needs the header"))
-    return ParsedFile(lines=lines, entries=entries, problems=problems, newline=newline,
-                      bom=data.startswith(BOM.encode("utf-8")))
+    return ParsedFile(lines=lines, entries=entries, problems=problems, newline=newline, bom=bom, cells=cells)
+
+
+def _parse_mapped(lines: list[str], path: str | None, first_row: str) -> ParsedFile | None:
+    """A two-column (or other-header) TSV/CSV glossary, or None when it is not one."""
+    delimiter = "\t" if "\t" in first_row or not (str(path or "").lower().endswith(".csv") or "," in first_row) else ","
+    if delimiter == "\t":
+        table = [(number, text.split("\t")) for number, text, _ in rows(lines)]
+    else:
+        reader = csv.reader(io.StringIO("".join(lines), newline=""))
+        table = []
+        try:
+            for row in reader:
+                if any(cell.strip() for cell in row):
+                    table.append((reader.line_num, row))
+        except csv.Error as exc:
+            raise KoenError(located(path, reader.line_num, f"not a CSV glossary: {exc}")) from None
+    if not table:
+        return None
+    names = [HEADER_NAMES.get(cell.strip().lower()) for cell in table[0][1]]
+    if all(names) and "korean" in names and "english" in names and len(set(names)) == len(names):
+        columns, body = names, table[1:]
+    elif len(table[0][1]) == 2:
+        columns, body = ["korean", "english"], table
+    else:
+        return None
+    if len(columns) != len(COLUMNS) and any(len(row) == len(COLUMNS) for _, row in body):
+        return None     # full rows under a broken header: reported as a header problem
+    problems: list[RowProblem] = []
+    entries: list[Entry] = []
+    cells: dict[int, list[str]] = {}
+    defaults = {"kind": "general", "status": "approved"}
+    for number, row in body:
+        if len(row) != len(columns):
+            problems.append(RowProblem(number, "columns", f"expected {len(columns)} columns ({', '.join(columns)}), found {len(row)}"))
+            continue
+        named = dict(zip(columns, row))
+        cells[number] = [named.get(column, defaults.get(column, "")) for column in COLUMNS]
+        entry = parse_row(cells[number], number, problems)
+        if entry is not None:
+            entries.append(entry)
+    return ParsedFile(lines=lines, entries=entries, problems=problems, layout="mapped", cells=cells,
+                      delimiter=delimiter)
 
 
 @dataclass
@@ -230,14 +316,25 @@ class Termbase:
         return cls(entries=list(parsed.entries), path=Path(path) if path is not None else None, _parsed=parsed)
 
     @classmethod
+    def create(cls, path: str | Path) -> "Termbase":
+        """A new, empty glossary file (the header row only); refuses to replace an existing file."""
+        p = Path(path)
+        if p.exists() or p.is_symlink():
+            raise KoenError(f"{p}: already exists; not replaced")
+        check_writable(p)
+        write_text_atomic(p, HEADER + "\n")
+        return cls.load(p)
+
+    @classmethod
     def from_entries(cls, entries: Iterable[Entry]) -> "Termbase":
         return cls(entries=list(entries))
 
     def to_text(self) -> str:
         """The file content: original lines where unchanged, edited rows in place, new rows last."""
         parsed = self._parsed
-        if parsed is None:
-            return "".join(line + "\n" for line in (HEADER, *(e.to_row() for e in self.entries)))
+        if parsed is None or parsed.layout != "full":
+            newline = parsed.newline if parsed is not None else "\n"
+            return "".join(line + newline for line in (HEADER, *(e.to_row() for e in self.entries)))
         newline = parsed.newline
         by_line: dict[int, list[Entry]] = {}
         appended: list[Entry] = []
@@ -267,6 +364,9 @@ class Termbase:
         target = Path(path) if path is not None else self.path
         if target is None:
             raise KoenError("no file to save the glossary to")
+        if self._parsed is not None and self._parsed.delimiter != "\t" and (path is None or Path(path) == self.path):
+            raise KoenError(f"{target}: a CSV glossary is only read; create a TSV one and import it "
+                            f"(koen glossary init new.tsv; koen glossary import {target} -g new.tsv)")
         text = self.to_text()
         # Never write a file that would not load again (a tab or line break inside a cell, an
         # entry an importer built without the row checks): refuse, and leave the file as it was.

@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import contextlib
+import glob
 import os
+import re
+import socket
+import stat
 import sys
 import tempfile
 from pathlib import Path
@@ -56,26 +60,129 @@ def read_text(path: str | Path | None) -> str:
     return "".join(read_lines(path))
 
 
+def _special(path: Path) -> bool:
+    """A character or block device, FIFO or socket (after following symlinks): written through, never replaced."""
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        return False
+    except OSError as exc:
+        raise KoenError(f"{path}: cannot use as output ({exc.strerror})") from None
+    return stat.S_ISCHR(mode) or stat.S_ISBLK(mode) or stat.S_ISFIFO(mode) or stat.S_ISSOCK(mode)
+
+
+def _real_target(path: Path) -> Path:
+    """Where an atomic write must land: a symlink is followed (its target is replaced, the link stays)."""
+    return Path(os.path.realpath(path)) if path.is_symlink() else path
+
+
 def check_writable(path: str | Path) -> None:
     """Fail before hours of work, not after: the target's folder exists and it is no directory."""
-    target = Path(path)
+    given = Path(path)
+    if _special(given):
+        return
+    target = _real_target(given)
     if target.is_dir():
-        raise KoenError(f"{target}: is a directory, expected a file to write")
+        raise KoenError(f"{given}: is a directory, expected a file to write")
     directory = target.parent if str(target.parent) else Path(".")
     if not directory.is_dir():
-        raise KoenError(f"{target}: directory {directory} does not exist")
+        raise KoenError(f"{given}: directory {directory} does not exist")
+
+
+def refuse_same_file(output: str | Path | None, *inputs: str | Path | None) -> None:
+    """Refuse an output path that is one of the inputs (same resolved path or same inode): writing
+    it would destroy the input before (or while) it is read. ``None`` and ``-`` are ignored."""
+    if output is None or str(output) == "-":
+        return
+    out = Path(output)
+    for source in inputs:
+        if source is None or str(source) == "-":
+            continue
+        try:
+            same = os.path.samefile(out, source)
+        except OSError:
+            same = os.path.realpath(out) == os.path.realpath(source)
+        if same:
+            raise KoenError(f"{output}: is also an input ({source}); write the output to another file")
+
+
+_TEMP = re.compile(r"^\.(?P<name>.+)\.(?P<pid>\d+)\.[A-Za-z0-9_]+\.tmp$")
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError, ValueError):
+        return True
+    return True
+
+
+def clean_stale_temps(target: str | Path) -> list[Path]:
+    """Remove the temporary files a killed writer left beside ``target`` (its PID is in the name
+    and no longer runs). Temporaries of writers still running are left alone."""
+    target = Path(target)
+    directory = target.parent if str(target.parent) else Path(".")
+    removed = []
+    try:
+        candidates = list(directory.glob(f".{glob.escape(target.name)}.*.tmp"))
+    except OSError:
+        return removed
+    for candidate in candidates:
+        found = _TEMP.match(candidate.name)
+        if not found or found["name"] != target.name or _alive(int(found["pid"])) and int(found["pid"]) != os.getpid():
+            continue
+        with contextlib.suppress(OSError):
+            candidate.unlink()
+            removed.append(candidate)
+    return removed
+
+
+@contextlib.contextmanager
+def _stream_writer(path: Path, mode: str, encoding: str | None) -> Iterator[IO]:
+    """Write through to a device, FIFO or socket: there is nothing to replace atomically."""
+    if stat.S_ISSOCK(os.stat(path).st_mode):
+        sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        try:
+            sock.connect(str(path))
+        except OSError as exc:
+            sock.close()
+            raise KoenError(f"{path}: cannot write to the socket ({exc.strerror})") from None
+        kwargs = {"encoding": encoding, "newline": ""} if "b" not in mode else {}
+        with sock, sock.makefile("wb" if "b" in mode else "w", **kwargs) as handle:
+            yield handle
+        return
+    try:
+        kwargs = {"encoding": encoding, "newline": ""} if "b" not in mode else {}
+        handle = open(path, mode, **kwargs)
+    except OSError as exc:
+        raise KoenError(f"{path}: cannot write ({exc.strerror})") from None
+    with handle:
+        yield handle
 
 
 @contextlib.contextmanager
 def atomic_writer(path: str | Path, mode: str = "w", encoding: str | None = "utf-8") -> Iterator[IO]:
     """Write to a temporary file beside ``path`` and rename it over ``path`` on success.
 
-    A failure (exception, kill) leaves the previous file untouched.
+    A failure (exception, kill) leaves the previous file untouched. A symlink is followed: its
+    target is replaced atomically and the link kept. A character device, FIFO or socket is
+    written through (streamed), never replaced.
     """
-    target = Path(path)
-    check_writable(target)
+    given = Path(path)
+    check_writable(given)
+    if _special(given):
+        with _stream_writer(given, mode, encoding) as handle:
+            yield handle
+        return
+    target = _real_target(given)
     directory = target.parent if str(target.parent) else Path(".")
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
+    clean_stale_temps(target)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.{os.getpid()}.", suffix=".tmp", dir=directory)
+    except OSError as exc:
+        raise KoenError(f"{given}: cannot write in {directory} ({exc.strerror})") from None
     try:
         kwargs = {"encoding": encoding, "newline": ""} if "b" not in mode else {}
         with os.fdopen(fd, mode, **kwargs) as handle:
@@ -96,3 +203,15 @@ def atomic_writer(path: str | Path, mode: str = "w", encoding: str | None = "utf
 def write_text_atomic(path: str | Path, text: str) -> None:
     with atomic_writer(path) as handle:
         handle.write(text)
+
+
+def check_argv(argv: list[str]) -> None:
+    """Command-line arguments that are not valid UTF-8 (the OS hands them over as surrogate
+    escapes) fail here with one line, not as a UnicodeEncodeError deep inside a command."""
+    for number, arg in enumerate(argv, start=1):
+        try:
+            arg.encode("utf-8")
+        except UnicodeEncodeError as exc:
+            shown = arg.encode("utf-8", "backslashreplace").decode("utf-8")
+            raise KoenError(f"argument {number} ({shown!r}): not valid UTF-8 at character {exc.start}; "
+                            f"rename the file or pass the text as UTF-8") from None

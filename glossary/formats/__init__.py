@@ -24,7 +24,7 @@ class GlossaryFormat(Protocol):
 
 def formats() -> dict[str, GlossaryFormat]:
 
-    return {f.name: f for f in (tsv.FORMAT, csvfile.FORMAT, tbx.FORMAT, tmx.FORMAT)}
+    return {f.name: f for f in (tsv.FORMAT, csvfile.FORMAT, tbx.FORMAT, tbx.FORMAT_2019, tmx.FORMAT)}
 
 
 def get_format(name: str | None, path: str | Path | None = None) -> GlossaryFormat:

@@ -11,7 +11,7 @@ import io
 
 from mt.errors import KoenError, located
 
-from ..termbase import COLUMNS, Entry, RowProblem, parse_row
+from ..termbase import COLUMNS, Entry, RowProblem, Termbase, parse_row
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -33,9 +33,13 @@ class CsvFormat:
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
             raise KoenError(f"{path}: not UTF-8 (byte {exc.start})") from None
-        rows = list(csv.reader(io.StringIO(text, newline="")))
+        try:
+            rows = list(csv.reader(io.StringIO(text, newline="")))
+        except csv.Error as exc:
+            raise KoenError(f"{path}: not a CSV file ({exc})") from None
         if not rows or [c.strip().lower() for c in rows[0]] != list(COLUMNS):
-            raise KoenError(located(path, 1, f"the first row must be the header: {','.join(COLUMNS)}"))
+            # A two-column (DeepL/Google) or other-header CSV: the termbase's own mapping reads it.
+            return Termbase.from_text(data, path if path.lower().endswith(".csv") else f"{path}.csv").entries
         entries = []
         for number, row in enumerate(rows[1:], start=2):
             if not any(cell.strip() for cell in row):

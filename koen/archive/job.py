@@ -30,10 +30,11 @@ from mt.results import RunSummary
 from mt.terms import TermFinder
 from mt.textio import atomic_writer
 
+from .lock import STATE_FILE, OutdirLock, attach_state, check_records
+
 RECORDS_FILE = "records.jsonl"
 SUMMARY_FILE = "summary.json"
 RENDERED_DIR = "rendered"
-STATE_FILE = ".koen-job.sqlite"
 MEMORY_FILE = "translation-memory.sqlite"
 
 
@@ -87,22 +88,25 @@ class ArchiveJob:
         if self.outdir.exists() and not self.outdir.is_dir():
             raise KoenError(f"{self.outdir}: exists and is not a folder")
         self.outdir.mkdir(parents=True, exist_ok=True)
-        memory = TranslationMemory(self.memory_path)
-        try:
-            return self._run(scan, memory)
-        finally:
-            memory.close()
+        with OutdirLock(self.outdir):
+            memory = TranslationMemory(self.memory_path)
+            try:
+                return self._run(scan, memory)
+            finally:
+                memory.close()
 
     def _run(self, scan: Scan, memory: TranslationMemory) -> JobReport:
         db = memory.connection
-        db.execute("ATTACH DATABASE ? AS job", (str(self.outdir / STATE_FILE),))
+        attach_state(db, self.outdir / STATE_FILE)
         fingerprint = self._fingerprint(scan)
         with memory.transaction():
             db.execute("CREATE TABLE IF NOT EXISTS job.state (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
             db.execute("CREATE TABLE IF NOT EXISTS job.records (seq INTEGER PRIMARY KEY, position INTEGER NOT NULL, "
                        "line TEXT NOT NULL)")
             row = db.execute("SELECT value FROM job.state WHERE key = 'fingerprint'").fetchone()
-            if row and row[0] != fingerprint and not self.options.redo:
+            # A job that finished no record (e.g. its model failed to load) holds nothing to keep: replaced.
+            finished_any = db.execute("SELECT COUNT(*) FROM job.records").fetchone()[0] > 0
+            if row and row[0] != fingerprint and not self.options.redo and finished_any:
                 raise KoenError(f"{self.outdir}: holds the output of a different job (the input, model, glossary or "
                                 f"options changed); use another output folder or --redo to start it over")
             if self.options.redo or not row or row[0] != fingerprint:
@@ -214,7 +218,9 @@ class ArchiveJob:
             handle.write(data)
 
     def _finish(self, scan: Scan, db) -> list[Path]:
-        rows = [json.loads(line) for (line,) in db.execute("SELECT line FROM job.records ORDER BY seq")]
+        committed = [line for (line,) in db.execute("SELECT line FROM job.records ORDER BY seq")]
+        check_records(self.outdir / RECORDS_FILE, committed, len(scan.records))
+        rows = [json.loads(line) for line in committed]
         translations = {record.position: row["translation"] for record, row in zip(scan.records, rows)}
         outputs = []
         for rendered in self.reader.render(scan, translations):

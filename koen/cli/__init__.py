@@ -10,6 +10,7 @@ import sys
 import typer
 
 from mt.errors import KoenError
+from mt.textio import check_argv
 
 from . import archive, glossary, model, translate
 from . import eval as evaluation
@@ -31,6 +32,7 @@ app.add_typer(evaluation.app, name="eval", help="Score translations, compare sys
 
 def main(argv: list[str] | None = None) -> None:
     try:
+        check_argv(sys.argv[1:] if argv is None else argv)
         app(args=argv, prog_name="koen")
     except KoenError as exc:
         print(f"koen: error: {exc}", file=sys.stderr)

@@ -16,7 +16,7 @@ from eval.term_check import load_termbase
 from eval.testsets import discover, resolve
 from eval.textfiles import read_segments, require_same_length
 from mt.errors import KoenError
-from mt.textio import write_text_atomic
+from mt.textio import refuse_same_file, write_text_atomic
 
 from ..compose import build_pipeline
 from .options import BackendName, DateOption, BatchSize, BeamSize, ComputeType, Device, DeviceOption, Dtype, Model
@@ -99,6 +99,9 @@ def score(
     model: Optional[str] = typer.Option(None, "--model", "-m", help="Model that made the output (recorded in the baseline)."),
 ) -> None:
     """BLEU, chrF, chrF++ and TER (sacrebleu, with signatures), term success and number consistency."""
+
+    for written in (segments, save_baseline):
+        refuse_same_file(written, hyp, *ref, src, glossary)
     hypotheses, references, sources, _ = _read_aligned(hyp, ref, src)
     termbase = _load_glossary(glossary, src)
     _score_and_report(hypotheses, references, sources, termbase, date=date, as_json=as_json, width=width,
@@ -119,6 +122,7 @@ def baseline(
 ) -> None:
     """Write a regression baseline: scores, signatures, hashes, provenance and the hypotheses themselves."""
 
+    refuse_same_file(output, hyp, *ref, src, glossary)
     hypotheses, references, sources, _ = _read_aligned(hyp, ref, src)
     termbase = _load_glossary(glossary, src)
     data = make_baseline(hypotheses, references, reference_paths=ref, source_path=src, sources=sources,

@@ -11,13 +11,13 @@ from typing import List, Optional
 import typer
 
 from mt.errors import KoenError
-from mt.textio import atomic_writer
+from mt.textio import atomic_writer, read_file_bytes
 
 from glossary.formats import get_format
-from glossary.lint import lint_entries, lint_file
+from glossary.lint import lint_entries, lint_file, refuse_untidy, whitespace_problems
 from glossary.match import Matcher
 from glossary.matchtest import load_cases, score
-from glossary.termbase import KINDS, STATUSES, RowProblem, Termbase, default_glossary_path, parse_row
+from glossary.termbase import KINDS, STATUSES, RowProblem, Termbase, default_glossary_path, escape_korean, parse_row
 
 from .options import parse_date
 
@@ -48,15 +48,15 @@ def add(
 
     path = _path(glossary)
     termbase = Termbase.load(path)
-    cells = [korean, english, "|".join(alias), kind, status, valid_from or "", valid_to or "", "yes" if dnt else "", note]
+    cells = [escape_korean(korean), english, "|".join(alias), kind, status, valid_from or "", valid_to or "", "yes" if dnt else "", note]
     problems: list[RowProblem] = []
     entry = parse_row(cells, 0, problems)
     if problems or entry is None:
         raise KoenError("; ".join(p.message for p in problems))
     added = termbase.add(entry)
-    new_findings = [f for f in lint_entries(termbase.entries, str(path)) if f.line == 0]
+    new_findings = whitespace_problems(cells) + [f.message for f in lint_entries(termbase.entries, str(path)) if f.line == 0]
     if new_findings and not force:
-        raise KoenError("not added: " + "; ".join(f.message for f in new_findings) + " (use --force to add anyway)", exit_code=1)
+        raise KoenError("not added: " + "; ".join(new_findings) + " (use --force to add anyway)", exit_code=1)
     termbase.save(path)
     typer.echo(f"added {added.korean} -> {added.english or '(do not translate)'} to {path}")
 
@@ -148,9 +148,8 @@ def import_(
     """Add the entries of another file that the glossary does not have yet."""
 
     fmt = get_format(format_, source)
-    if not source.exists():
-        raise KoenError(f"{source}: no such file")
-    incoming = fmt.read(source.read_bytes(), str(source))
+    incoming = fmt.read(read_file_bytes(source, f"a {fmt.name.upper()} file"), str(source))
+    refuse_untidy(incoming, str(source))
     path = _path(glossary)
     termbase = Termbase.load(path)
     have = {dataclasses.replace(e, line=0) for e in termbase.entries}
@@ -163,7 +162,7 @@ def import_(
             added += 1
     termbase.save(path)
     typer.echo(f"imported {added} new entr{'y' if added == 1 else 'ies'} of {len(incoming)} from {source} into {path}")
-    problems = lint_entries(Termbase.load(path).entries, str(path))
+    problems = lint_file(path)
     if problems:
         typer.echo(f"warning: the glossary now has {len(problems)} lint problem(s); run `koen glossary lint {path}`", err=True)
 

@@ -15,6 +15,7 @@ from mt.errors import KoenError
 
 from ..compose import make_backend
 from ..workbench.app import create_app
+from ..workbench.hosts import server_url
 from .options import DEFAULT_MODEL, BackendName, BatchSize, BeamSize, ComputeType, Device, DeviceOption, Dtype, Model
 
 
@@ -50,5 +51,5 @@ def serve_command(
                              batch_size=batch_size, beam_size=beam_size, dtype=dtype, compute_type=compute_type)
     label = backend if backend == "romanize" else f"{backend} {model}"
     app = create_app(path, archive, load_backend=load, backend_label=label, allowed_hosts=sorted(hosts))
-    typer.echo(f"koen glossary workbench on http://{host}:{port}/ editing {path} (Ctrl-C to stop)", err=True)
+    typer.echo(f"koen glossary workbench on {server_url(host, port)} editing {path} (Ctrl-C to stop)", err=True)
     uvicorn.run(app, host=host, port=port, log_level="warning")

@@ -13,7 +13,7 @@ from tqdm import tqdm
 from mt.errors import KoenError, located
 from mt.qa import check_lines
 from mt.results import WarningCode, summarize
-from mt.textio import atomic_writer, check_writable, read_lines
+from mt.textio import atomic_writer, check_writable, read_lines, refuse_same_file
 
 from ..compose import build_pipeline
 from .options import (DEFAULT_MODEL, BackendName, BatchSize, BeamSize, ComputeType, DateOption, Device, DeviceOption,
@@ -42,6 +42,7 @@ def translate(
 ) -> None:
     """Translate the Korean in mixed Korean/English text; English, bullets and layout stay as they are."""
     day = parse_date(date)
+    refuse_same_file(output, input, glossary)
     lines = None if input == "-" else read_lines(input)   # a bad file fails before a model loads
     if output:
         check_writable(output)

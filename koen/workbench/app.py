@@ -25,17 +25,20 @@ from starlette.middleware import Middleware
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.requests import Request
 from starlette.concurrency import run_in_threadpool
-from starlette.responses import PlainTextResponse, RedirectResponse, Response
+from starlette.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
 from glossary.store import Conflict, GlossaryStore, NoSuchEntry, Refused, from_form, rejected_note, with_status
 from glossary.termbase import KINDS, STATUSES, Entry, match_key
+from mt.errors import KoenError
 from mt.backends import Backend
 from mt.backends import load_backend as load_backend_by_name
 
 from .concordance import Concordance
+from .hosts import allowed_host_patterns, parse_line_number
+from .pages import error_page
 
 HERE = Path(__file__).resolve().parent
 SESSION_COOKIE = "koen_session"
@@ -121,8 +124,7 @@ def create_app(glossary: str | Path, archive: str | Path | None = None, *,
         return form, None
 
     def parse_line(request: Request) -> int | None:
-        raw = request.path_params.get("line", "")
-        return int(raw) if raw.isascii() and raw.isdigit() else None
+        return parse_line_number(request.path_params.get("line", ""))
 
     def list_context(request: Request, snapshot) -> dict:
         params = request.query_params
@@ -240,8 +242,13 @@ def create_app(glossary: str | Path, archive: str | Path | None = None, *,
         Route("/health", health),
         Mount("/static", StaticFiles(directory=str(HERE / "static")), name="static"),
     ]
-    middleware = [Middleware(TrustedHostMiddleware, allowed_hosts=list(allowed_hosts))]
-    app = Starlette(routes=routes, middleware=middleware)
+    async def unusable_glossary(_request: Request, exc: KoenError) -> Response:
+        response = HTMLResponse(error_page(str(exc)), status_code=503)
+        response.headers.update(SECURITY_HEADERS)
+        return response
+
+    middleware = [Middleware(TrustedHostMiddleware, allowed_hosts=allowed_host_patterns(allowed_hosts))]
+    app = Starlette(routes=routes, middleware=middleware, exception_handlers={KoenError: unusable_glossary})
     app.state.store = store
     app.state.concordance = concordance
     return app

@@ -10,10 +10,21 @@ from __future__ import annotations
 import datetime
 import hashlib
 import re
+from pathlib import Path
 from dataclasses import dataclass, field
 from typing import Protocol, Sequence
 
 from ..errors import KoenError
+
+
+# The archive job's files in its output folder; a folder input skips folders holding them (an
+# OUTDIR inside the input is output, not input).
+STATE_FILE = ".koen-job.sqlite"
+LOCK_FILE = ".koen-job.lock"
+
+
+def is_output_folder(folder: Path) -> bool:
+    return (folder / STATE_FILE).exists() or (folder / LOCK_FILE).exists()
 
 
 @dataclass(frozen=True)

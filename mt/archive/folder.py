@@ -10,7 +10,7 @@ from pathlib import Path
 
 from ..errors import KoenError
 from ..textio import read_file_bytes
-from .base import BadRecord, Record, RenderedFile, Scan, decode_line, sha256_chunks, split_lines
+from .base import BadRecord, Record, RenderedFile, Scan, decode_line, is_output_folder, sha256_chunks, split_lines
 
 SUFFIXES = (".txt", ".md")
 
@@ -27,8 +27,10 @@ class FolderReader:
         return {"format": self.name, "input": self.path.name, "suffixes": list(self.suffixes)}
 
     def scan(self) -> Scan:
+        outputs = [d for d in self.path.rglob("*") if d.is_dir() and is_output_folder(d)]   # an OUTDIR inside the input
         files = sorted(p for p in self.path.rglob("*")
-                       if p.is_file() and p.suffix.lower() in self.suffixes and not p.name.startswith("."))
+                       if p.is_file() and p.suffix.lower() in self.suffixes and not p.name.startswith(".")
+                       and not any(d in p.parents for d in outputs))
         if not files:
             raise KoenError(f"{self.path}: no {' or '.join(self.suffixes)} files in this folder")
         records, bad, chunks = [], [], []
