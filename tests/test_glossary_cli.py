@@ -4,6 +4,7 @@ from typer.testing import CliRunner
 
 from koen.cli.glossary import app
 from glossary.termbase import Termbase, default_glossary_path
+from mt.errors import KoenError
 
 runner = CliRunner()
 
@@ -63,3 +64,31 @@ def test_check_matching_command():
     cases = Path(__file__).parent / "data" / "glossary" / "matching.tsv"
     result = runner.invoke(app, ["check-matching", str(cases)])
     assert result.exit_code == 0 and "precision 1.0000  recall 1.0000" in result.output
+
+
+def test_init_makes_a_glossary_that_import_and_add_can_fill(tmp_path):
+    empty = tmp_path / "new.tsv"
+    assert runner.invoke(app, ["init", str(empty)]).exit_code == 0
+    assert Termbase.load(empty).entries == []
+    again = runner.invoke(app, ["init", str(empty)])
+    assert again.exit_code != 0 and "already exists" in str(again.exception)
+    assert runner.invoke(app, ["add", "도시숲", "urban forest", "-g", str(empty)]).exit_code == 0
+    copy = tmp_path / "copy.tsv"
+    assert runner.invoke(app, ["init", str(copy), "--from-starter"]).exit_code == 0
+    assert len(Termbase.load(copy).entries) == len(Termbase.load(default_glossary_path()).entries)
+
+
+def test_editing_commands_never_write_into_the_installed_package(tmp_path, monkeypatch):
+    monkeypatch.delenv("KOEN_GLOSSARY", raising=False)
+    before = default_glossary_path().read_bytes()
+    for args in (["add", "도시숲", "urban forest"], ["remove", "국토교통부", "--all"],
+                 ["add", "도시숲", "urban forest", "-g", str(default_glossary_path())]):
+        result = runner.invoke(app, args)
+        assert isinstance(result.exception, KoenError) and result.exception.exit_code == 2, args
+        assert "starter glossary" in str(result.exception)
+    assert default_glossary_path().read_bytes() == before
+    chosen = tmp_path / "mine.tsv"
+    runner.invoke(app, ["init", str(chosen)])
+    monkeypatch.setenv("KOEN_GLOSSARY", str(chosen))      # the documented user default
+    assert runner.invoke(app, ["add", "도시숲", "urban forest"]).exit_code == 0
+    assert [e.korean for e in Termbase.load(chosen).entries] == ["도시숲"]

@@ -19,15 +19,29 @@ from glossary.match import Matcher
 from glossary.matchtest import load_cases, score
 from glossary.termbase import KINDS, STATUSES, RowProblem, Termbase, default_glossary_path, escape_korean, parse_row
 
-from .options import parse_date
+from .options import EditedGlossary, edited_path, parse_date
 
 app = typer.Typer(no_args_is_help=True, pretty_exceptions_enable=False)
 
 GlossaryOption = typer.Option(None, "--glossary", "-g", help="Glossary TSV file (default: the starter glossary).")
-
-
 def _path(glossary: Optional[Path]) -> Path:
     return glossary if glossary is not None else default_glossary_path()
+
+
+@app.command()
+def init(
+    path: Path = typer.Argument(..., help="The new glossary file (TSV)."),
+    from_starter: bool = typer.Option(False, "--from-starter", help="Start from a copy of the starter glossary."),
+) -> None:
+    """Create a new glossary file: empty (the header row only) or a copy of the starter glossary."""
+    if from_starter:
+        if path.exists() or path.is_symlink():
+            raise KoenError(f"{path}: already exists; not replaced")
+        Termbase.load(default_glossary_path()).save(path)
+        typer.echo(f"created {path} from the starter glossary")
+    else:
+        Termbase.create(path)
+        typer.echo(f"created {path} (empty)")
 
 
 @app.command()
@@ -42,11 +56,11 @@ def add(
     dnt: bool = typer.Option(False, "--dnt", help="Do not translate: keep the term as written."),
     note: str = typer.Option("", help="Where the term comes from, caveats."),
     force: bool = typer.Option(False, help="Add even if lint finds a problem with the new entry."),
-    glossary: Optional[Path] = GlossaryOption,
+    glossary: EditedGlossary = None,
 ) -> None:
     """Add an entry; refuses one that lint would flag (duplicate, conflict, claimed alias...)."""
 
-    path = _path(glossary)
+    path = edited_path(glossary)
     termbase = Termbase.load(path)
     cells = [escape_korean(korean), english, "|".join(alias), kind, status, valid_from or "", valid_to or "", "yes" if dnt else "", note]
     problems: list[RowProblem] = []
@@ -66,10 +80,10 @@ def remove(
     korean: str = typer.Argument(..., help="The Korean term to remove."),
     valid_from: Optional[str] = typer.Option(None, "--from", help="Only the entry valid from this date."),
     all_: bool = typer.Option(False, "--all", help="Remove every entry of the term."),
-    glossary: Optional[Path] = GlossaryOption,
+    glossary: EditedGlossary = None,
 ) -> None:
     """Remove an entry by its Korean term."""
-    path = _path(glossary)
+    path = edited_path(glossary)
     termbase = Termbase.load(path)
     start = parse_date(valid_from, "--from")
     matching = [e for e in termbase.entries if e.korean == korean and (start is None or e.valid_from == start)]
@@ -143,14 +157,14 @@ def lint(
 def import_(
     source: Path = typer.Argument(..., help="File to import (TSV, CSV, TBX, TMX)."),
     format_: Optional[str] = typer.Option(None, "--format", "-f", help="tsv, csv, tbx or tmx (default: from the suffix)."),
-    glossary: Optional[Path] = GlossaryOption,
+    glossary: EditedGlossary = None,
 ) -> None:
     """Add the entries of another file that the glossary does not have yet."""
 
     fmt = get_format(format_, source)
     incoming = fmt.read(read_file_bytes(source, f"a {fmt.name.upper()} file"), str(source))
     refuse_untidy(incoming, str(source))
-    path = _path(glossary)
+    path = edited_path(glossary)
     termbase = Termbase.load(path)
     have = {dataclasses.replace(e, line=0) for e in termbase.entries}
     added = 0

@@ -15,7 +15,7 @@ from mt.backends.checkpoint import DEFAULT_MODEL
 from mt.errors import KoenError
 
 __all__ = ["DEFAULT_MODEL", "Model", "BackendName", "Device", "DeviceOption", "BatchSize", "BeamSize", "Dtype",
-           "ComputeType", "Glossary", "DateOption", "parse_date", "resolve_glossary"]
+           "ComputeType", "Glossary", "EditedGlossary", "DateOption", "edited_path", "parse_date", "resolve_glossary"]
 
 
 class Device(str, enum.Enum):
@@ -47,6 +47,17 @@ def resolve_glossary(value: Optional[str]) -> Optional[str]:
     return value
 
 
+def edited_path(glossary: Optional[Path]) -> Path:
+    """The glossary a command writes to: named explicitly, never the copy inside the installed package."""
+    if glossary is None:
+        raise KoenError("name the glossary to edit with -g FILE or $KOEN_GLOSSARY (the bundled starter glossary "
+                        "is read-only; `koen glossary init FILE --from-starter` makes an editable copy)")
+    if glossary.resolve() == default_glossary_path().resolve():
+        raise KoenError(f"{glossary}: is the starter glossary inside the installed package; edit a copy "
+                        f"(`koen glossary init FILE --from-starter`)")
+    return glossary
+
+
 Model = Annotated[str, typer.Option("--model", "-m", help="Hub id or local checkpoint directory.")]
 BackendName = Annotated[str, typer.Option("--backend", help=" | ".join(["transformers", "ctranslate2", "romanize"]))]
 DeviceOption = Annotated[Device, typer.Option("--device", help="auto picks CUDA when present.")]
@@ -56,6 +67,9 @@ Dtype = Annotated[str, typer.Option("--dtype", help="transformers: auto (fp16 on
 ComputeType = Annotated[str, typer.Option("--compute-type", help="ctranslate2: default | int8 | float16 | ...")]
 Glossary = Annotated[Optional[str], typer.Option(
     "--glossary", "-g", help="Glossary to enforce (TSV; default: the starter glossary; 'none' to disable).")]
+EditedGlossary = Annotated[Optional[Path], typer.Option(
+    "--glossary", "-g", envvar="KOEN_GLOSSARY",
+    help="Glossary TSV file to edit (or $KOEN_GLOSSARY); the bundled starter glossary is never edited.")]
 DateOption = Annotated[Optional[str], typer.Option(
     "--date", help="Document date YYYY-MM-DD: selects dated glossary entries.")]
 

@@ -10,17 +10,16 @@ from typing import Optional
 import typer
 import uvicorn
 
-from glossary.termbase import default_glossary_path
 from mt.errors import KoenError
 
 from ..compose import make_backend
 from ..workbench.app import create_app
 from ..workbench.hosts import server_url
-from .options import DEFAULT_MODEL, BackendName, BatchSize, BeamSize, ComputeType, Device, DeviceOption, Dtype, Model
+from .options import DEFAULT_MODEL, EditedGlossary, edited_path, BackendName, BatchSize, BeamSize, ComputeType, Device, DeviceOption, Dtype, Model
 
 
 def serve_command(
-    glossary: Optional[Path] = typer.Option(None, "--glossary", "-g", help="Glossary TSV to edit (default: the starter glossary)."),
+    glossary: EditedGlossary = None,
     archive: Optional[Path] = typer.Option(None, "--archive", "-a", help="Archive for concordances (the press-release listing or a text file)."),
     host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on; keep the loopback default unless you know why."),
     port: int = typer.Option(8765, "--port", "-p", min=0, max=65535, help="Port to listen on."),
@@ -35,7 +34,7 @@ def serve_command(
     """Serve the editors' workbench: search, edit, approve candidates, see concordances.
 
     Concordances are translated with the romanize backend unless --model (or --backend) says otherwise."""
-    path = glossary if glossary is not None else default_glossary_path()
+    path = edited_path(glossary)
     if archive is not None and not archive.exists():
         raise KoenError(f"{archive}: no such archive file or folder")
     hosts = {"127.0.0.1", "localhost", "::1", host}
