@@ -18,7 +18,7 @@ renderer), ``find`` (``find_numbers``), ``english`` (English-side mentions and
 from __future__ import annotations
 
 from .english import account_numbers
-from .find import find_numbers
+from .find import coverage, digit_runs, find_numbers
 from .justify import unjustified_numbers
 from .types import NumberCheck, NumberExpr, NumberKind, RenderStyle
 from .values import format_number
@@ -29,6 +29,8 @@ __all__ = [
     "NumberKind",
     "NumberCheck",
     "find_numbers",
+    "digit_runs",
+    "coverage",
     "account_numbers",
     "unjustified_numbers",
     "format_number",

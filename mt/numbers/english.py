@@ -31,7 +31,8 @@ _EN_RANGE_TAIL = re.compile(
     r"\s?(?:–|—|-|~|to|through|and)\s?(?:KRW\s?|USD\s?|US\$|\$|₩|€)?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
     r"\s?(?P<scale>thousand|million|billion|trillion|mn|bn|tn)?\b(?P<pct>\s?(?:%|percent\b|per cent\b))?"
 )
-_EN_UNIT_AFTER = re.compile(r"(?:km|m|kg|cm|mm|ha|MW|GW|kW|kWh|MWh|GWh|m²|km²|am|pm|s|x|bn|mn|tn)(?![A-Za-z])")
+_EN_UNIT_AFTER = re.compile(r"(?:km|m|kg|cm|mm|ha|MW|GW|kW|kWh|MWh|GWh|m²|km²|am|pm|s|x|bn|mn|tn|"
+                            r"mph|[kMG]?Hz|[kMG]?bps|[kMG]bit|[kKMGT]B|mg|g|ml|mL|L|W|kV|ft|lbs?|oz)(?![A-Za-z])")
 _EN_DATE_MD = re.compile(r"\b(?P<month>" + _MONTH_ALT + r")\s(?P<day>\d{1,2})(?:st|nd|rd|th)?\b(?!:\d)(?:,?\s(?P<year>\d{4})\b)?")
 _EN_DATE_DM = re.compile(r"\b(?P<day>\d{1,2})(?:st|nd|rd|th)?\s(?:of\s)?(?P<month>" + _MONTH_ALT + r")(?:,?\s(?P<year>\d{4})\b)?")
 _EN_DATE_MY = re.compile(r"\b(?P<month>" + _MONTH_ALT + r")(?:\s(?:of\s)?(?P<year>\d{4})\b)?")
@@ -158,8 +159,12 @@ def _has_time(found: _Mentions, h, m) -> bool:
 
 def _expr_found(expr: NumberExpr, found: _Mentions) -> bool:
     kind, value = expr.kind, expr.value
-    if kind == "code":
-        return expr.english in found.text
+    if kind in ("code", "literal"):
+        return re.search(rf"(?<![0-9]){re.escape(expr.english)}(?![0-9])", found.text) is not None
+    if kind == "vague":  # 수십억 원 = billions of won: the order word is there
+        return expr.english.split(" of ")[0].lower() in found.text.lower()
+    if kind == "score":
+        return all(_has_number(found, part) for part in value)
     if kind == "date":
         return _has_date(found, *value)
     if kind == "time":

@@ -31,8 +31,8 @@ _ONE_WORDS = re.compile(r"첫|하나|한\s|단일|유일|일일|one|One|single|f
 def _justifying_values(source: str) -> list[Decimal]:
     values: list[Decimal] = []
     for expr in find_numbers(source):
-        if expr.kind == "code":
-            continue
+        if expr.kind in ("code", "vague", "literal"):
+            continue  # their digits, if any, are read below as raw digits
         flat: list[Decimal] = []
         _flatten(expr.value, flat)
         if expr.kind == "time" or (expr.kind == "range" and expr.unit == "time"):

@@ -4,13 +4,18 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from .special import render_vague
 from .types import Item, RenderStyle
 from .units import CURRENCIES, ENGLISH_ORDINAL_WORDS, ENGLISH_WORDS, MONTHS, UNIT_INFO
 from .values import dec, format_number, ordinal, scaled, to_int_if_whole
 
 
+# numbered things: unit key → the English word before the number (제3조 → Article 3, 제1형 → type 1)
 _NUMBERED_UNITS = {"article": "Article ", "paragraph": "Paragraph ", "no": "No. ", "line": "Line ",
-                   "chapter": "Chapter ", "section": "Section ", "quarter": "Q"}
+                   "chapter": "Chapter ", "section": "Section ", "quarter": "Q", "type": "type ",
+                   "grade": "grade ", "match": "game ", "round": "round ", "stage": "phase "}
+# ordinals followed by a noun: 3주년 → 3rd anniversary, 19세기 → 19th century
+_ORDINAL_NOUNS = {"anniversary": "anniversary", "century": "century"}
 
 
 def render(item: Item, style: RenderStyle) -> str:
@@ -32,19 +37,38 @@ def render(item: Item, style: RenderStyle) -> str:
     if kind == "ratio":
         a, b = item.value
         return f"{format_number(a)}:{format_number(b)}"
-    if kind == "code":
+    if kind in ("code", "literal"):
         return item.value
+    if kind == "vague":
+        return render_vague(item)
+    if kind == "score":
+        a, b = item.value
+        return f"{a}-{b}"
     if kind == "ordinal":
         n = int(item.value)
         if item.words and n in ENGLISH_ORDINAL_WORDS:
             return ENGLISH_ORDINAL_WORDS[n]
-        if item.unit == "anniversary":
-            return f"{ordinal(n)} anniversary"
+        if item.unit in _ORDINAL_NOUNS:
+            return f"{ordinal(n)} {_ORDINAL_NOUNS[item.unit]}"
+        if item.unit == "article":
+            return _render_article(n, item.extra)
         prefix = _NUMBERED_UNITS.get(item.unit)
         return f"{prefix}{n}" if prefix else ordinal(n)
     if kind == "range":
         return _render_range(item, style)
     return _render_amount(item, [item.value], style)
+
+
+def _render_article(article: int, parts: dict) -> str:
+    """제3조제1항제2호 → Article 3(1), subparagraph 2; 제3조의2 → Article 3-2."""
+    text = f"Article {article}"
+    if "branch" in parts:
+        text += f"-{parts['branch']}"
+    if "paragraph" in parts:
+        text += f"({parts['paragraph']})"
+    if "item" in parts:
+        text += f", subparagraph {parts['item']}"
+    return text
 
 
 def _render_date(value) -> str:
@@ -67,6 +91,8 @@ def _render_range(item: Item, style: RenderStyle) -> str:
     lo, hi = item.value
     if item.unit == "date":
         (y1, m1, d1), (y2, m2, d2) = lo, hi
+        if m1 is None or m2 is None:  # 26일~28일 → the 26th–28th; '25년~'26년 → 2025–2026
+            return f"{_render_date(lo)}–{_render_date(hi).removeprefix('the ')}"
         if d1 is not None:
             if m1 == m2 and y1 == y2:
                 text = f"{MONTHS[m1]} {d1}–{d2}"

@@ -6,12 +6,14 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from .special import bad_date, law_item, oversized, valid_day, vague_item
 from .types import Item, ParsedAmount
 from .units import (
     ANCHOR, APPROX_BEFORE, BIG_UNITS, CLOCK_MIN, CURRENCIES, DAY_AFTER, DAY_ONLY_DOTTED, DURATION_AFTER_DAY,
-    FULL_DOTTED, HANGUL_DIGITS, HANGUL_UNITS, ISO_DATE, JE_COUNTERS, JE_RE, LATIN_BEFORE, LATIN_UNITS,
+    FULL_DOTTED, HANGUL_DIGITS, ISO_DATE, JE_COUNTERS, JE_RE, LATIN_BEFORE,
     MONTH_AFTER, NATIVE, NATIVE_COUNTERS, NUM_RE, PHONE, RANGE_SEP, RATIO, RATIO_DAE, SHORT_DOTTED,
-    SMALL_UNITS, SYMBOL_UNITS, TIME, UNIT_INFO, UNIT_RE, WEEKDAYS, WEEKDAY_RE, YEAR_MONTH_DOTTED,
+    SMALL_UNITS, TIME, UNIT_INFO, UNIT_RE, WEEKDAYS, WEEKDAY_RE, YEAR_MONTH_DOTTED, LAW, SCORE, TAIL_RE,
+    HANGUL_WORD, PARTICLE_WORDS, unit_at,
 )
 from .values import is_year, to_int_if_whole
 
@@ -103,18 +105,6 @@ def _has_unit_char(text: str, a: int, b: int) -> bool:
     return any(c in SMALL_UNITS or c in BIG_UNITS for c in text[a:b])
 
 
-def _unit_at(text: str, j: int):
-    """Match a unit/counter at ``j``; return (end, key) or None."""
-    m = UNIT_RE.match(text, j)
-    if not m:
-        return None
-    if m.group("sym"):
-        return m.end(), SYMBOL_UNITS[m.group("sym")]
-    if m.group("latin"):
-        return m.end(), LATIN_UNITS[m.group("latin")]
-    return m.end(), HANGUL_UNITS[m.group("hangul")]
-
-
 def _century_year(yy: int, default_year: int | None) -> int:
     if default_year:
         century = default_year - default_year % 100
@@ -149,7 +139,9 @@ def _extend_date(text: str, item: Item) -> Item:
             return item
     if d is None:
         dm = DAY_AFTER.match(text, j)
-        if dm and 1 <= int(dm.group(1)) <= 31:
+        if dm and not valid_day(y, mo, int(dm.group(1))):
+            return bad_date(text, item.start, dm.end())
+        if dm:
             d = int(dm.group(1))
             j = dm.end()
     weekday = ""
@@ -162,6 +154,9 @@ def _single(text: str, i: int, default_year: int | None, after_je: bool = False)
     """One expression starting at ``i`` (a digit or an apostrophe year). None if nothing valid."""
     n = len(text)
     if after_je:
+        law = LAW.match(text, i)
+        if law and TAIL_RE.match(text, law.end()):
+            return law_item(i - 1, law)
         m = JE_RE.match(text, i)
         if not m:
             return None
@@ -182,6 +177,11 @@ def _single(text: str, i: int, default_year: int | None, after_je: bool = False)
     m = PHONE.match(text, i)
     if m:
         return Item(i, m.end(), "code", m.group())
+    for pattern in (ISO_DATE, FULL_DOTTED):
+        m = pattern.match(text, i)
+        if m and 1 <= int(m.group(2)) <= 12 and 1 <= int(m.group(3)) <= 31 and not valid_day(
+                int(m.group(1)), int(m.group(2)), int(m.group(3))):
+            return bad_date(text, i, m.end())  # 2025-02-30
     m = ISO_DATE.match(text, i)
     if m and 1 <= int(m.group(2)) <= 12 and 1 <= int(m.group(3)) <= 31:
         return _date_item(i, m.end(), int(m.group(1)), int(m.group(2)), int(m.group(3)))
@@ -193,12 +193,16 @@ def _single(text: str, i: int, default_year: int | None, after_je: bool = False)
     if m and is_year(Decimal(m.group(1))) and 1 <= int(m.group(2)) <= 12 and len(m.group(2)) == 2:
         return _date_item(i, m.end(), int(m.group(1)), int(m.group(2)), None)
     m = SHORT_DOTTED.match(text, i)
-    if m and 1 <= int(m.group(1)) <= 12 and 1 <= int(m.group(2)) <= 31:
+    if m and valid_day(None, int(m.group(1)), int(m.group(2))):
         j, wd = _weekday_at(text, m.end())
         return _date_item(i, j, None, int(m.group(1)), int(m.group(2)), wd)
     m = TIME.match(text, i)
     if m and int(m.group(1)) <= 24 and int(m.group(2)) <= 59:
         return Item(i, m.end(), "time", (int(m.group(1)), int(m.group(2))))
+    m = SCORE.match(text, i)
+    if m and not (m.end() < n and text[m.end()].isascii() and text[m.end()].isalpha()) \
+            and unit_at(text, m.end()) is None:
+        return Item(i, m.end(), "score", (int(m.group(1)), int(m.group(2))))  # 1-0으로
     m = RATIO.match(text, i)
     if m:
         return Item(i, m.end(), "ratio", (to_int_if_whole(Decimal(m.group(1).replace(",", ""))),
@@ -214,17 +218,18 @@ def _single(text: str, i: int, default_year: int | None, after_je: bool = False)
         return None
     # ratio written with 대: 5.3대 1
     rm = RATIO_DAE.match(text, j)
-    if rm and not korean_scaled and _unit_at(text, rm.end()) is None:
+    if rm and not korean_scaled and unit_at(text, rm.end()) is None:
         right = Decimal(rm.group(1).replace(",", ""))
         return Item(i, rm.end(), "ratio", (to_int_if_whole(value), to_int_if_whole(right)))
     approx = ""
-    if j < n and text[j] == "여" and _unit_at(text, j + 1):
+    if j < n and text[j] == "여" and unit_at(text, j + 1):
         approx = "more than"
         j += 1
-    unit = _unit_at(text, j)
+    unit = unit_at(text, j)
     if unit is None:
-        if j < n and "가" <= text[j] <= "힣":
-            return None  # glued to a Korean word: 2차전지, 3원칙
+        word = HANGUL_WORD.match(text, j)
+        if word and word.group() not in PARTICLE_WORDS:
+            return None  # glued to a Korean word: 2차전지, 3원칙 (but 13은, 101로 are numbers)
         raw = text[i:digits_end]
         return Item(i, digits_end, "number", value, korean_scaled=korean_scaled, trail_scale=trail,
                      approx=approx, extra={"digits": raw} if raw.isdigit() else {})
@@ -242,7 +247,9 @@ def _single(text: str, i: int, default_year: int | None, after_je: bool = False)
             return year_item
         item.unit = "years"
     elif key == "month":
-        if not (whole and 1 <= value <= 12) or korean_scaled:
+        if whole and not korean_scaled and not 1 <= value <= 12:
+            return bad_date(text, i, k)  # 13월, 0월
+        if not whole or korean_scaled:
             return None
         return _extend_date(text, Item(i, k, "date", (None, int(value), None)))
     elif key == "day":
@@ -259,7 +266,8 @@ def _single(text: str, i: int, default_year: int | None, after_je: bool = False)
             minute = 30 if cm.group(2) else int(cm.group(1))
             k = cm.end()
         return Item(i, k, "time", (int(value), minute), extra={"clock": True})
-    elif key in ("ordinal", "line", "no", "anniversary", "quarter"):
+    elif key in ("ordinal", "line", "no", "anniversary", "quarter", "century", "type", "grade", "match", "round",
+                 "stage"):
         if not whole:
             return None
         item.kind = "ordinal"
@@ -326,7 +334,8 @@ def _merge_range(text: str, left: Item, right: Item):
     return None
 
 
-def scan(text: str, default_year: int | None):
+def scan(text: str, default_year: int | None) -> list[Item]:
+    """The expressions of ``text``, left to right, non-overlapping (before rendering)."""
     items: list[Item] = []
     pos = 0
     n = len(text)
@@ -340,6 +349,9 @@ def scan(text: str, default_year: int | None):
             if i > 0 and (LATIN_BEFORE.search(text, max(0, i - 2), i) or text[i - 1] in ".,"
                           and i > 1 and text[i - 2].isdigit()):
                 pos = _skip_word(text, i)
+                if pos < n and text[pos] == "월":  # NaN5월 26일: a month glued to a Latin word
+                    items.append(bad_date(text, _word_start(text, i, items[-1].end if items else 0), pos + 1))
+                    pos = items[-1].end
                 continue
             after_je = i > 0 and text[i - 1] == "제" and (i < 2 or not ("가" <= text[i - 2] <= "힣"))
             item = _single(text, i, default_year, after_je) if after_je else None
@@ -368,12 +380,14 @@ def scan(text: str, default_year: int | None):
             item = Item(i, m.end(), "ordinal", Decimal(1), unit="ordinal", words=True)
         elif m.group("native") is not None:
             item = _native(text, i, m.end())
+        elif m.group("vague") is not None:
+            item = vague_item(text, i)
         else:
             parsed = parse_amount(text, i, allow_hangul=True)
             if parsed is None or parsed.end != m.end():
                 pos = m.end()
                 continue
-            unit = _unit_at(text, parsed.end)
+            unit = unit_at(text, parsed.end)
             if unit is None:
                 pos = m.end()
                 continue
@@ -411,8 +425,8 @@ def scan(text: str, default_year: int | None):
             if before and not item.approx:
                 item.start = before.start()
                 item.approx = "about"
-        items.append(item)
-        pos = item.end
+        items.append(oversized(text, item))
+        pos = item.end  # an oversized item's rest (억 원 after its digits) is not read again
     return items
 
 
@@ -426,6 +440,13 @@ def _native(text: str, i: int, end: int) -> Item:
         return Item(i, end, "ordinal", value, unit="ordinal", words=True)
     kind = UNIT_INFO[key][0]
     return Item(i, end, kind, value, unit=key, words=True)
+
+
+def _word_start(text: str, i: int, floor: int) -> int:
+    """Where the Latin word that digit ``i`` is glued to begins (NaN5 → the N)."""
+    while i > floor and (text[i - 1].isascii() and text[i - 1].isalnum() or text[i - 1] in "-_"):
+        i -= 1
+    return i
 
 
 def _skip_word(text: str, i: int) -> int:

@@ -14,6 +14,7 @@ CURRENCIES = {
     "EUR": ("EUR", "euro", "euros", "€"),
     "CNY": ("CNY", "yuan", "yuan", "CN¥"),
     "GBP": ("GBP", "pound", "pounds", "£"),
+    "INR": ("INR", "rupee", "rupees", "₹"),
 }
 
 # unit key → (kind, singular noun, plural noun); an empty noun renders the bare number.
@@ -53,10 +54,29 @@ UNIT_INFO = {
     "hours": ("quantity", "hour", "hours"),
     "minutes": ("quantity", "minute", "minutes"),
     "seconds": ("quantity", "second", "seconds"),
+    "yard": ("quantity", "yard", "yards"),
+    "foot": ("quantity", "foot", "feet"),
+    "inch": ("quantity", "inch", "inches"),
+    "mile": ("quantity", "mile", "miles"),
+    "liter": ("quantity", "liter", "liters"),
+    "barrel": ("quantity", "barrel", "barrels"),
+    "cent": ("quantity", "cent", "cents"),
+    "pence": ("quantity", "penny", "pence"),
+    "degree": ("quantity", "degree", "degrees"),
+    "goal": ("quantity", "goal", "goals"),
+    "game": ("quantity", "game", "games"),
+    "vote": ("quantity", "vote", "votes"),
+    "animal": ("quantity", "", ""),
 }
+# Latin units read and written as they are: 85mph → 85 mph, 2.4GHz → 2.4 GHz, 600Mbit/s → 600 Mbit/s.
+LATIN_AS_WRITTEN = ("mph", "km/h", "Hz", "kHz", "MHz", "GHz", "bps", "kbps", "Mbps", "Gbps", "kbit/s", "Mbit/s",
+                    "Gbit/s", "KB", "kB", "MB", "GB", "TB", "g", "mg", "ml", "mL", "L", "W", "kV", "ft", "lb",
+                    "lbs", "oz")
+UNIT_INFO.update({unit: ("quantity", unit, unit) for unit in LATIN_AS_WRITTEN})
 
-# surface → unit key. Special keys: "year", "month", "day", "clock" (시), "ordinal", "article",
-# "paragraph", "no", "line", "anniversary", "quarter".
+# surface → unit key. Special keys (numbered things, rendered by render.NUMBERED): "year", "month",
+# "day", "clock" (시), "ordinal", "article", "paragraph", "no", "line", "anniversary", "quarter",
+# "century", "type", "grade", "match", "round", "stage".
 HANGUL_UNITS = {
     "원": "KRW", "달러": "USD", "엔": "JPY", "유로": "EUR", "위안": "CNY", "파운드": "GBP",
     "명": "person", "인": "person", "개국": "country", "개사": "company", "개소": "count",
@@ -68,6 +88,12 @@ HANGUL_UNITS = {
     "시": "clock", "분기": "quarter", "분": "minutes", "초": "seconds", "퍼센트포인트": "%p",
     "퍼센트": "%", "킬로미터": "km", "제곱미터": "m2", "미터": "m", "킬로그램": "kg", "톤": "ton",
     "헥타르": "ha", "평": "pyeong",
+    "야드": "yard", "피트": "foot", "인치": "inch", "마일": "mile", "리터": "liter", "배럴": "barrel",
+    "센트": "cent", "펜스": "pence", "도": "degree", "센티미터": "cm", "밀리미터": "mm", "그램": "g",
+    "킬로와트": "kW", "메가와트": "MW", "기가와트": "GW", "와트": "W", "달라": "USD", "불": "USD", "루피": "INR",
+    "군데": "count", "마리": "animal", "발": "count", "장": "count", "득점": "point", "골": "goal", "경기": "game",
+    "표": "vote", "주일": "weeks", "세기": "century", "형": "type", "급": "grade", "등급": "grade",
+    "차전": "match", "라운드": "round", "단계": "stage",
 }
 SYMBOL_UNITS = {
     "%p": "%p", "％p": "%p", "%": "%", "％": "%", "㎡": "m2", "m²": "m2", "㎢": "km2", "km²": "km2",
@@ -78,10 +104,11 @@ LATIN_UNITS = {
     "㎜": "mm", "kg": "kg", "㎏": "kg", "ha": "ha", "MW": "MW", "GW": "GW", "kW": "kW", "kWh": "kWh",
     "MWh": "MWh", "GWh": "GWh",
 }
+LATIN_UNITS.update({unit: unit for unit in LATIN_AS_WRITTEN})
 # after 제N: which counters make an ordinal and how it is written
 JE_COUNTERS = {"회": "ordinal", "차": "ordinal", "기": "ordinal", "대": "ordinal", "위": "ordinal",
                 "번째": "ordinal", "조": "article", "항": "paragraph", "호": "no", "장": "chapter",
-                "절": "section"}
+                "절": "section", "형": "type"}
 
 # Hangul that may follow a number or unit without making it part of another word.
 PARTICLES = sorted(
@@ -93,6 +120,9 @@ PARTICLES = sorted(
     reverse=True,
 )
 TAIL = r"(?:(?![가-힣])|(?=(?:" + "|".join(PARTICLES) + r")))"
+TAIL_RE = re.compile(TAIL)
+PARTICLE_WORDS = frozenset(PARTICLES)
+HANGUL_WORD = re.compile(r"[가-힣]+")
 
 
 def alternation(words) -> str:
@@ -119,6 +149,11 @@ WEEKDAYS = {"월": "Monday", "화": "Tuesday", "수": "Wednesday", "목": "Thurs
              "木": "Thursday", "金": "Friday", "土": "Saturday", "日": "Sunday"}
 WEEKDAY_RE = re.compile(r"\s?\((?P<wd>[월화수목금토일月火水木金土日])(?:요일)?\)")
 RANGE_SEP = re.compile(r"\s?[~∼～〜–]\s?")
+# after an impossible date (13월 1일, NaN5월 26일): the rest of the date and range kept with it
+BAD_DATE_TAIL = re.compile(r"(?:\s?\d{1,4}일)?(?:\s?[~∼～〜–-]\s?(?:\d{1,4}[년월]\s?)*\d{1,4}[월일])?")
+SCORE = re.compile(r"(\d{1,2})\s?-\s?(\d{1,2})(?![\d:]|[.,/-]\d)")
+LAW = re.compile(r"(?P<article>\d+)조(?:의(?P<branch>\d+))?(?:\s?제(?P<paragraph>\d+)항)?(?:\s?제(?P<item>\d+)호)?")
+VAGUE = re.compile(r"(?<![가-힣])수(?P<small>[십백천])?(?P<big>[만억조])?")
 
 NATIVE = {"한": 1, "두": 2, "세": 3, "네": 4, "다섯": 5, "여섯": 6, "일곱": 7, "여덟": 8, "아홉": 9,
            "열": 10, "스무": 20, "스물": 20, "서른": 30, "마흔": 40, "쉰": 50}
@@ -139,11 +174,12 @@ ANCHOR = re.compile(
     r"|(?P<first>(?<![가-힣])(?:첫(?:\s?번째|째)" + TAIL + r"|첫(?=\s)))"
     r"|(?P<native>(?<![가-힣])(?:" + alternation(NATIVE) + r")\s?(?:"
     + alternation(NATIVE_COUNTERS) + r")" + TAIL + ")"
+    r"|(?P<vague>(?<![가-힣])수(?=[십백천만억조]))"
     r"|(?P<hangul>(?<![가-힣])[일이삼사오육칠팔구십백천만억조]+(?=\s?(?:" + PURE_HANGUL_COUNTERS + r")"
     + TAIL + "))"
 )
 ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?!\d)")
-PHONE = re.compile(r"\d{2,4}-\d{3,4}-\d{4}(?!\d)")
+PHONE = re.compile(r"(?:\d{2,4}-\d{3,4}|1[5-9]\d\d)-\d{4}(?!\d)")  # 044-201-3000, 1588-1234
 FULL_DOTTED = re.compile(r"(\d{4})\.\s?(\d{1,2})\.\s?(\d{1,2})(?:\.(?!\d))?(?![\d])")
 YEAR_MONTH_DOTTED = re.compile(r"(\d{4})\.\s?(\d{1,2})\.?(?![\d]|\s?\d)")
 SHORT_DOTTED = re.compile(r"(\d{1,2})\.\s?(\d{1,2})\.(?![\d])")
@@ -157,3 +193,15 @@ DAY_AFTER = re.compile(r"\s?(\d{1,2})일" + TAIL)
 MONTH_AFTER = re.compile(r"\s?(\d{1,2})월" + TAIL)
 DURATION_AFTER_DAY = re.compile(r"(?:간|\s?동안|\s?이내|만에|째)")
 LATIN_BEFORE = re.compile(r"[A-Za-z][-_]?$")
+
+
+def unit_at(text: str, j: int):
+    """Match a unit/counter at ``j``; return (end, key) or None."""
+    m = UNIT_RE.match(text, j)
+    if not m:
+        return None
+    if m.group("sym"):
+        return m.end(), SYMBOL_UNITS[m.group("sym")]
+    if m.group("latin"):
+        return m.end(), LATIN_UNITS[m.group("latin")]
+    return m.end(), HANGUL_UNITS[m.group("hangul")]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 
+_MAX_EXPONENT = 10_000  # format_number writes at most this many digits
 SCALES = ((Decimal(10) ** 12, "trillion"), (Decimal(10) ** 9, "billion"), (Decimal(10) ** 6, "million"))
 
 
@@ -13,14 +14,23 @@ def dec(value) -> Decimal:
 
 
 def format_number(value) -> str:
-    """``1234567.50`` → ``1,234,567.5``: thousands separators, no trailing zeros, no ``.0``."""
-    d = dec(value)
-    if d == d.to_integral_value():
-        return f"{int(d):,}"
-    text = format(d.normalize(), "f")
-    whole, frac = text.split(".")
-    sign = "-" if whole.startswith("-") else ""
-    return f"{sign}{int(whole.lstrip('-') or 0):,}.{frac}"
+    """``1234567.50`` → ``1,234,567.5``: thousands separators, no trailing zeros, no ``.0``.
+
+    Never raises and never rounds: a value that is not a finite number, or whose exponent is out
+    of all proportion (``1e999999``), comes back as ``str(value)``.
+    """
+    try:
+        d = dec(value)
+    except (ArithmeticError, ValueError, TypeError):
+        return str(value)
+    if not d.is_finite() or not -_MAX_EXPONENT <= d.adjusted() <= _MAX_EXPONENT:
+        return str(value)
+    if d.is_zero():
+        return "0"
+    text = format(d, ",f")  # exact: no int() (4,300-digit limit) and no context rounding
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text
 
 
 def decimals(d: Decimal) -> int:
@@ -57,7 +67,6 @@ def ordinal(n: int) -> str:
 
 def to_int_if_whole(d: Decimal):
     return int(d) if d == d.to_integral_value() else d.normalize()
-
 
 
 def is_year(value) -> bool:
