@@ -9,8 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Sequence
 
-from .tally import Tally
 from mt.numbers import account_numbers
+
+from .tally import Tally
 
 
 @dataclass
@@ -35,7 +36,6 @@ class NumberReport(Tally):
 
 
 def check_numbers(sources: Sequence[str], hypotheses: Sequence[str]) -> NumberReport:
-
     report = NumberReport()
     for number, (source, hypothesis) in enumerate(zip(sources, hypotheses), start=1):
         for check in account_numbers(source, hypothesis):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import csv
+import json
 import time
 from decimal import Decimal
 from pathlib import Path
@@ -13,8 +14,11 @@ import pytest
 from mt.errors import KoenError
 from mt.numbers import (
     NumberExpr,
+    NumberKind,
     RenderStyle,
     account_numbers,
+    coverage,
+    digit_runs,
     find_numbers,
     format_number,
     unjustified_numbers,
@@ -48,8 +52,9 @@ def test_table_is_large_enough():
 @pytest.mark.parametrize("row", ROWS, ids=[f"{i + 2}:{r['input']}" for i, r in enumerate(ROWS)])
 def test_expression_table(row):
     found = find_numbers(row["input"])
-    if row["span"] == "-":
-        assert found == []
+    if row["span"] == "-":  # nothing read as a number: digits, if any, are kept as written
+        assert all(e.kind == "literal" and e.english == e.text for e in found), found
+        assert coverage(row["input"], found) == coverage(row["input"], [NumberExpr(0, len(row["input"]), "", "literal", "", "")])
         return
     matches = [e for e in found if e.text == row["span"]]
     assert matches, [(e.text, e.english) for e in found]
@@ -206,3 +211,105 @@ def test_find_numbers_is_fast_on_a_large_archive():
     elapsed = time.perf_counter() - started
     assert len(found) > 2000
     assert elapsed < 5.0, f"{elapsed:.2f}s for {len(text):,} characters"
+
+
+# --- issue 15 item 3: inputs that used to crash (TypeError, ValueError) ---------------------
+
+@pytest.mark.parametrize(
+    "text, span",
+    [
+        ("행사는 13월 1일~2일에 열린다.", "13월 1일~2일"),  # TypeError in the range renderer
+        ("0월 1일~3일", "0월 1일~3일"),
+        ("NaN5월 26일~28일", "NaN5월 26일~28일"),
+        ("2025년 2월 29일", "2025년 2월 29일"),  # 2025 is no leap year
+        ("회의는 4월 31일", "4월 31일"),
+    ],
+)
+def test_impossible_dates_are_literals_with_a_problem(text, span):
+    [expr] = [e for e in find_numbers(text) if e.problem]
+    assert (expr.text, expr.kind, expr.english) == (span, "literal", span)
+    assert expr.problem.startswith("impossible date: ")
+    assert coverage(text, find_numbers(text)) == (len(digit_runs(text)),) * 2
+    account_numbers(text, "The event is held on January 1.")
+    unjustified_numbers("The event is held on January 1.", text)
+
+
+@pytest.mark.parametrize("tail", ["", "명", "억 원", "%", ".5", "년 3월"])
+def test_digit_runs_over_the_int_limit_are_literals(tail):
+    text = "규모는 " + "7" * 4301 + tail + "이다"  # ValueError: Exceeds the limit (4300 digits)
+    exprs = find_numbers(text)
+    assert exprs[0].kind == "literal" and exprs[0].problem == "number too long (4,301 digits)"
+    assert exprs[0].text == "7" * 4301 + (".5" if tail == ".5" else "") and exprs[0].english == exprs[0].text
+    assert coverage(text, exprs) == (len(digit_runs(text)),) * 2
+    account_numbers(text, text)
+    unjustified_numbers(text, text)
+
+
+def test_values_beyond_exact_decimals_are_not_rounded():
+    [expr] = find_numbers("9" * 21 + "억 원")  # used to render KRW 1,000,000,... (rounded at 28 digits)
+    assert expr.kind == "literal" and expr.problem and expr.english == "9" * 21
+    [expr] = find_numbers("99999999999999999999조 원")  # 20 digits, but 10^32 won
+    assert expr.problem == "number too large"
+
+
+@pytest.mark.parametrize("value, text", [
+    ("1" * 5000, ",".join(["11", *["111"] * 1666])),  # int() of it raised
+    (Decimal("123456789012345678901234567890.5"), "123,456,789,012,345,678,901,234,567,890.5"),  # was rounded
+    ("NaN", "NaN"), ("x", "x"), (Decimal("1e999999"), "1E+999999"), (Decimal("-0.000"), "0"),
+])
+def test_format_number_is_exact_and_total(value, text):
+    assert format_number(value) == text
+
+
+# --- coverage: every digit run is an expression ---------------------------------------------
+
+def test_digit_runs_and_coverage():
+    text = "802.11n 규격과 13은, 4,000명"
+    assert digit_runs(text) == [(0, 3), (4, 6), (12, 14), (17, 18), (19, 22)]
+    exprs = find_numbers(text)
+    assert [(e.text, e.kind) for e in exprs] == [("802.11n", "literal"), ("13", "number"), ("4,000명", "quantity")]
+    assert coverage(text, exprs) == (5, 5)
+    assert coverage(text, exprs[1:]) == (3, 5)
+    assert coverage("숫자 없음", []) == (0, 0)
+
+
+@pytest.mark.parametrize("text, literal", [
+    ("G-8 정상회의", "G-8"), ("MP3음악", "MP3"), ("I-35W 다리가", "I-35W"), ("CG4684편으로", "CG4684"),
+    ("2차전지.", "2"), ("v1.2.3에서", "v1.2.3"), ("3G 휴대폰", "3G"),
+])
+def test_literals_keep_glued_latin_but_never_hangul(text, literal):
+    [expr] = find_numbers(text)
+    assert (expr.kind, expr.text, expr.english, expr.problem) == ("literal", literal, literal, "")
+
+
+def test_literals_stop_at_neighbouring_expressions():
+    exprs = find_numbers("2,3,4 그리고 5명")
+    assert coverage("2,3,4 그리고 5명", exprs) == (4, 4)
+    assert [e.text for e in exprs][-1] == "5명"
+
+
+@pytest.mark.parametrize("source, output, found", [
+    ("802.11n 규격", "the 802.11n standard", True),
+    ("802.11n 규격", "the 802.11 standard", False),
+    ("6자회담", "the six-party talks (6)", True),
+    ("6자회담", "the 16 parties", False),
+    ("1-0으로 이겼다", "won 1-0", True),
+    ("1-0으로 이겼다", "won 2-0", False),
+    ("수십억 원", "billions of won", True),
+    ("수십억 원", "millions of won", False),
+    ("제3조제1항", "Article 3(1)", True),
+])
+def test_accounting_of_new_kinds(source, output, found):
+    assert [c.found for c in account_numbers(source, output)] == [found]
+
+
+def test_vague_amounts_justify_no_digits():
+    assert [s for _, _, s in unjustified_numbers("KRW 3 billion", "수십억 원")] == ["3 billion"]
+
+
+def test_number_kind_is_closed_and_serialises_as_before():
+    [expr] = find_numbers("165억 원")
+    assert expr.kind is NumberKind.MONEY and json.dumps({"kind": expr.kind}) == '{"kind": "money"}'
+    assert f"{expr.kind}" == str(expr.kind) == "money"
+    with pytest.raises(ValueError):
+        NumberExpr(0, 1, "1", "bogus", 1, "1")
