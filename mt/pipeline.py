@@ -21,7 +21,7 @@ from . import __version__
 from .backends import Backend
 from .chunking import split_to_fit
 from .korean import HANGUL_RE, has_hangul
-from .numbers import find_numbers, unjustified_numbers
+from .numbers import digit_runs, find_numbers, unjustified_numbers
 from .results import Job, LineResult, LineWarning, Protection, ProtectionKind, SpanResult, WarningCode, summarize
 from .segment import PAIRS, Span, latin_islands, segment
 from .terms import TermFinder
@@ -78,15 +78,17 @@ class Pipeline:
         self._run(all_jobs)
         results = []
         for body, ending, spans, jobs in prepared:
-            span_results, warnings = [], []
+            span_results, warnings, accounted, runs = [], [], 0, 0
             for i, span in enumerate(spans):
                 job = jobs.get(i)
                 translation = span.text if job is None else job.output
                 span_results.append(SpanResult(span, translation, job))
                 if job is not None:
                     warnings.extend(_job_warnings(job, span))
+                    covered, total = job.digit_coverage(digit_runs(job.text))
+                    accounted, runs = accounted + covered, runs + total
             translation = _join(span_results) + ending
-            results.append(LineResult(body + ending, translation, span_results, warnings))
+            results.append(LineResult(body + ending, translation, span_results, warnings, runs, accounted))
         return results
 
     def _plan(self, text: str, date: datetime.date | None, depth: int = 0, base: int = 0) -> Job:
@@ -100,7 +102,8 @@ class Pipeline:
         if self.protect_numbers:
             for number in find_numbers(text, default_year=date.year if date else None):
                 candidates.append(Protection(number.start, number.end, ProtectionKind.NUMBER, number.text,
-                                             number.english, offset=base + number.start, number_kind=number.kind))
+                                             number.english, offset=base + number.start, number_kind=number.kind,
+                                             problem=number.problem))
         for start, end in latin_islands(text):
             candidates.append(Protection(start, end, ProtectionKind.ISLAND, text[start:end], text[start:end],
                                          offset=base + start))
@@ -278,6 +281,10 @@ def _job_warnings(job: Job, span: Span) -> list[LineWarning]:
         if protection.repaired:
             warnings.append(LineWarning(WarningCode.RESTORED, f"{protection.kind.value} {protection.source!r}: model "
                                         f"output lacked {protection.replacement!r}; restored by koen"))
+    for protection in job.walk():
+        if protection.problem:
+            warnings.append(LineWarning(WarningCode.NUMBER_KEPT, f"{protection.problem}: not read as a number; "
+                                        f"its digits are kept as written"))
     for number in job.removed_numbers:
         warnings.append(LineWarning(WarningCode.REMOVED_NUMBER, f"removed number {number!r} not justified by the source"))
     if has_hangul(job.output):

@@ -34,7 +34,8 @@ class Protection:
     model_offset: int = 0            # start of the replacement in the model input
     child: int | None = None         # quotes: index of the job translating the inside
     term: dict | None = None         # terms: the entry's identity for the audit (TermHit.describe())
-    number_kind: str | None = None   # numbers: mt.numbers' kind (money, date, range, ...)
+    number_kind: str | None = None   # numbers: mt.numbers' kind (money, date, range, literal, ...)
+    problem: str = ""                # numbers: why a digit run is kept literally (an impossible date ...)
     found: bool = False              # the model produced the replacement itself
     repaired: bool = False           # koen put it back (re-cased or inserted)
 
@@ -64,6 +65,22 @@ class Job:
         for child in self.children:
             yield from child.walk()
 
+    def protected_ranges(self) -> Iterable[tuple[int, int]]:
+        """Where the text is protected (kept or replaced by fixed English), in this job's offsets."""
+        for protection in self.protections:
+            if protection.kind is ProtectionKind.QUOTE:
+                inside = protection.start + 1
+                yield from ((inside + s, inside + e) for s, e in self.children[protection.child].protected_ranges())
+            else:
+                yield protection.start, protection.end
+
+    def digit_coverage(self, runs: Iterable[tuple[int, int]]) -> tuple[int, int]:
+        """(digit runs inside a protection, all digit runs) for the digit runs of this job's text."""
+        runs = list(runs)
+        ranges = list(self.protected_ranges())
+        accounted = sum(any(s <= start and end <= e for s, e in ranges) for start, end in runs)
+        return accounted, len(runs)
+
 
 class WarningCode(str, enum.Enum):
     SPLIT = "split"                    # a span exceeded the model's input limit
@@ -71,6 +88,7 @@ class WarningCode(str, enum.Enum):
     REMOVED_NUMBER = "removed-number"  # a number the source does not justify was removed
     HANGUL_LEFT = "hangul-left"
     EMPTY_OUTPUT = "empty-output"
+    NUMBER_KEPT = "number-kept"        # an impossible date or number kept as written (not translated)
 
 
 @dataclass(frozen=True)
@@ -95,6 +113,8 @@ class LineResult:
     translation: str
     spans: list[SpanResult]
     warnings: list[LineWarning] = field(default_factory=list)
+    digit_runs: int = 0               # ASCII digit runs inside the line's Korean spans
+    digit_runs_accounted: int = 0     # ... of which inside a protection (number, term, island)
 
     def protections(self, kind: ProtectionKind | None = None) -> list[tuple[Span, Protection]]:
         return [(result.span, protection) for result in self.spans if result.job is not None
@@ -118,10 +138,14 @@ class LineResult:
                           "expected": p.replacement, "found": p.accounted, "by_model": p.found,
                           "repaired": p.repaired})
         for span, p in self.protections(ProtectionKind.NUMBER):
-            numbers.append({"source": p.source, "english": p.replacement, "kind": p.number_kind,
-                            "found": p.accounted, "repaired": p.repaired})
+            number = {"source": p.source, "english": p.replacement, "kind": p.number_kind,
+                      "found": p.accounted, "repaired": p.repaired}
+            if p.problem:
+                number["problem"] = p.problem
+            numbers.append(number)
         return {"source": self.source, "translation": self.translation, "spans": spans, "terms": terms,
-                "numbers": numbers, "warnings": [w.message for w in self.warnings]}
+                "numbers": numbers, "digit_runs": {"total": self.digit_runs, "accounted": self.digit_runs_accounted},
+                "warnings": [w.message for w in self.warnings]}
 
 
 @dataclass
@@ -137,6 +161,8 @@ class RunSummary:
     terms_by_model: int = 0
     numbers: int = 0
     numbers_found: int = 0
+    digit_runs: int = 0
+    digit_runs_accounted: int = 0
     warnings: int = 0
 
     def add_audit(self, audit: dict) -> None:
@@ -153,6 +179,9 @@ class RunSummary:
         for number in audit["numbers"]:
             self.numbers += 1
             self.numbers_found += number["found"]
+        runs = audit.get("digit_runs") or {}
+        self.digit_runs += runs.get("total", 0)
+        self.digit_runs_accounted += runs.get("accounted", 0)
 
     @classmethod
     def of(cls, audits: Iterable[dict]) -> "RunSummary":
@@ -173,9 +202,16 @@ class RunSummary:
     def number_success(self) -> float | None:
         return self.numbers_found / self.numbers if self.numbers else None
 
+    @property
+    def number_coverage(self) -> float | None:
+        """Digit runs in Korean spans that are accounted for (rendered, or kept as written), apart
+        from ``number_success`` (rendered numbers found in the output)."""
+        return self.digit_runs_accounted / self.digit_runs if self.digit_runs else None
+
     def as_dict(self) -> dict:
         return {**asdict(self), "term_success": self.term_success,
-                "term_success_by_model": self.term_success_by_model, "number_success": self.number_success}
+                "term_success_by_model": self.term_success_by_model, "number_success": self.number_success,
+                "number_coverage": self.number_coverage}
 
     def line(self) -> str:
         """The one-line report on stderr."""
@@ -187,6 +223,8 @@ class RunSummary:
                          f"({self.term_success_by_model:.0%} by the model alone)")
         if self.numbers:
             parts.append(f"numbers {self.number_success:.0%} of {self.numbers}")
+        if self.digit_runs:
+            parts.append(f"digit runs accounted for {self.number_coverage:.0%} of {self.digit_runs}")
         return "koen: " + "; ".join(parts)
 
 

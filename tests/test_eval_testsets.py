@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -73,6 +74,10 @@ def test_run_translates_a_named_set_and_scores_it(tmp_path):
     assert len(hyps) == 100 and scores["n_segments"] == 100
     assert scores["provenance"]["backend"] == "romanize" and scores["provenance"]["testset"] == "tatoeba.100"
     assert scores["number_consistency"] is not None  # the source was given to the scorer
+    # digit runs in the Korean source accounted for by the translation (apart from number success)
+    runs = sum(len(re.findall(r"[0-9]+", line)) for line in lines(TATOEBA_SRC))
+    assert scores["provenance"]["digit_runs"] == runs > 0 and scores["provenance"]["number_coverage"] == 1.0
+    assert f"digit runs accounted for 100% of {runs}" in result.stderr
     # The run's numbers are those of scoring its output file.
     again = koen_json("eval", "score", "--hyp", out, "--ref", TATOEBA_REF, "--src", TATOEBA_SRC)
     assert again["bleu"] == pytest.approx(scores["bleu"]) and again["chrf"] == pytest.approx(scores["chrf"])

@@ -16,6 +16,7 @@ from eval.term_check import load_termbase
 from eval.testsets import discover, resolve
 from eval.textfiles import read_segments, require_same_length
 from mt.errors import KoenError
+from mt.results import summarize
 from mt.textio import refuse_same_file, write_text_atomic
 
 from ..compose import build_pipeline
@@ -271,7 +272,10 @@ def run(
         raise KoenError(f"the pipeline returned {len(hypotheses)} translations for {len(sources)} lines")
     if output:
         write_text_atomic(output, "".join(h + "\n" for h in hypotheses))
-    provenance = {**pipe.provenance(), "testset": chosen.name, "limit": limit}
+    summary = summarize(results)
+    typer.echo(summary.line(), err=True)
+    provenance = {**pipe.provenance(), "testset": chosen.name, "limit": limit,
+                  "number_coverage": summary.number_coverage, "digit_runs": summary.digit_runs}
     ref_path = str(chosen.reference)
     src_path = str(chosen.source)
     _score_and_report(hypotheses, [references], sources, termbase, date=None, as_json=as_json, width=None,

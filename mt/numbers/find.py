@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 
+from ..korean import HANGUL_RE
 from .render import render, value_of
 from .scan import scan
 from .special import literal
@@ -47,7 +48,21 @@ def find_numbers(text: str, style: RenderStyle = RenderStyle(), default_year: in
     rendering keeps the source's precision). Never raises on any ``str``.
     """
     items = _with_literals(text, scan(text, default_year))
-    return [_expr(text, item, style, default_year) for item in items]
+    return [expr for item in items for expr in _kept_digits(_expr(text, item, style, default_year))]
+
+
+def _kept_digits(expr: NumberExpr) -> list[NumberExpr]:
+    """An impossible value is not a number: its words stay text (for the model to translate) and
+    only its digit runs are kept as written, the first one carrying the problem (one warning)."""
+    if not expr.problem or not HANGUL_RE.search(expr.text):
+        return [expr]
+    pieces = []
+    for start, end in digit_runs(expr.text):
+        digits = expr.text[start:end]
+        pieces.append(NumberExpr(start=expr.start + start, end=expr.start + end, text=digits,
+                                 kind=NumberKind.LITERAL, value=digits, english=digits,
+                                 problem="" if pieces else expr.problem))
+    return pieces or [expr]
 
 
 def _expr(text: str, item: Item, style: RenderStyle, default_year: int | None) -> NumberExpr:
