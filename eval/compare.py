@@ -11,6 +11,8 @@ import os
 from dataclasses import dataclass
 from typing import Sequence
 
+from sacrebleu.significance import PairedTest
+
 from .score import DISPLAY_NAMES, LOWER_IS_BETTER, make_metric
 
 TEST_NAMES = {"bs": "paired bootstrap resampling", "ar": "approximate randomization"}
@@ -63,8 +65,6 @@ def paired_test(
     ``n_samples`` 0 means sacrebleu's default (1000 resamples for bs, 10000 trials for ar).
     The seed is fixed by default so CI runs are reproducible.
     """
-    from sacrebleu.significance import PairedTest
-
     if test not in TEST_NAMES:
         raise ValueError(f"unknown test {test!r}")
     metric_objects = {key: make_metric(key, [list(r) for r in references]) for key in metrics}

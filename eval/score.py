@@ -10,6 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Sequence
 
+from sacrebleu.metrics import BLEU, CHRF, TER
+
+from mt.errors import KoenError
+
 # Key in koen's JSON -> how it is computed. TER is an error rate: lower is better.
 METRIC_KEYS: tuple[str, ...] = ("bleu", "chrf", "chrf_pp", "ter")
 LOWER_IS_BETTER = frozenset({"ter"})
@@ -18,8 +22,6 @@ DISPLAY_NAMES = {"bleu": "BLEU", "chrf": "chrF2", "chrf_pp": "chrF2++", "ter": "
 
 def make_metric(key: str, references: Sequence[Sequence[str]] | None = None, *, sentence: bool = False):
     """A sacrebleu metric object for ``key``; ``references`` (streams of lines) are cached in it."""
-    from sacrebleu.metrics import BLEU, CHRF, TER
-
     if key == "bleu":
         # Sentence-level BLEU needs effective order, as `sacrebleu --sentence-level` turns on.
         return BLEU(references=references, effective_order=sentence)
@@ -33,8 +35,6 @@ def make_metric(key: str, references: Sequence[Sequence[str]] | None = None, *, 
 
 
 def check_metric_keys(keys: Sequence[str]) -> list[str]:
-    from mt.errors import KoenError
-
     unknown = [k for k in keys if k not in METRIC_KEYS]
     if unknown:
         raise KoenError(f"unknown metric {unknown[0]!r}; choose from {', '.join(METRIC_KEYS)}")

@@ -19,6 +19,7 @@ from lxml import etree
 
 from mt.errors import KoenError
 from translate.misc.xml_helpers import parse_xml
+from translate.storage import tbx
 
 from ..termbase import KINDS, Entry
 
@@ -44,8 +45,6 @@ def _root(data: bytes, path: str):
 
 
 def _store(data: bytes | None = None):
-    from translate.storage import tbx
-
     if data is None:
         return tbx.tbxfile(sourcelanguage="ko", targetlanguage="en")
     try:

@@ -11,6 +11,7 @@ from lxml import etree
 
 from mt.errors import KoenError
 from translate.misc.xml_helpers import parse_xml
+from translate.storage import tmx
 
 from ..termbase import Entry
 
@@ -22,8 +23,6 @@ class TmxFormat:
     suffixes = (".tmx",)
 
     def write(self, entries: list[Entry]) -> bytes:
-        from translate.storage import tmx
-
         store = tmx.tmxfile(sourcelanguage="ko", targetlanguage="en")
         for entry in entries:
             if entry.status != "approved":
