@@ -12,6 +12,10 @@ import typer
 
 from mt.errors import KoenError
 
+from mt import __version__
+
+from .progress import record_progress
+
 app = typer.Typer(
     name="koen",
     help="Korean to English translation of mixed Korean/English text, with an enforced glossary.",
@@ -19,6 +23,23 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     add_completion=False,
 )
+
+
+def _show_version(value: bool) -> None:
+    if value:
+        print(f"koen {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(version: bool = typer.Option(False, "--version", is_eager=True, callback=_show_version,
+                                       help="Print koen's version and exit.")) -> None:
+    """Korean to English translation of mixed Korean/English text, with an enforced glossary."""
+
+
+def command_context() -> dict:
+    """What the koen command hands its subcommands (click's ``ctx.obj``): the progress display."""
+    return {"record_progress": record_progress}
 
 
 _registered = False
@@ -43,7 +64,7 @@ def _register() -> None:
 def main(argv: list[str] | None = None) -> None:
     _register()
     try:
-        app(args=argv, prog_name="koen")
+        app(args=argv, prog_name="koen", obj=command_context())
     except KoenError as exc:
         print(f"koen: error: {exc}", file=sys.stderr)
         sys.exit(exc.exit_code)

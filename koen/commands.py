@@ -13,6 +13,8 @@ import typer
 from mt.backends.checkpoint import DEFAULT_MODEL
 from mt.errors import KoenError, located
 
+from .progress import progress
+
 
 class OutputFormat(str, enum.Enum):
     text = "text"
@@ -71,8 +73,6 @@ def translate(
     compute_type: str = typer.Option("default", "--compute-type", help="ctranslate2: default | int8 | float16 | ..."),
 ) -> None:
     """Translate the Korean in mixed Korean/English text; English, bullets and layout stay as they are."""
-    from tqdm import tqdm
-
     from mt.pipeline import Pipeline, summarize
     from mt.textio import atomic_writer, check_writable, read_lines
 
@@ -85,7 +85,7 @@ def translate(
                                      compute_type=compute_type)
     if lines is None:
         lines = read_lines(input)
-    with tqdm(total=len(lines), unit="line", file=sys.stderr, disable=len(lines) <= 1, desc="translate") as bar:
+    with progress(len(lines), disable=len(lines) <= 1) as bar:
         results = pipeline.translate_lines(lines, date=day, progress=bar.update)
     for number, result in enumerate(results, start=1):
         for warning in result.warnings:

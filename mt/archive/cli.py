@@ -43,6 +43,7 @@ def _model_revision(model: str) -> str:
 
 @app.command("translate")
 def translate(
+    ctx: typer.Context,
     input: str = typer.Argument(..., help="Archive: a listing .txt, a .jsonl file, a folder of .txt/.md files, "
                                           "or a datasets folder / .parquet / .arrow file."),
     outdir: str = typer.Argument(..., help="Output folder (created; an existing one is resumed)."),
@@ -72,8 +73,6 @@ def translate(
     """Translate every record of an archive into OUTDIR: records.jsonl (source, translation, audit,
     provenance per record), rendered/ (the archive in its own layout) and summary.json.
     Interrupted runs resume where they stopped; repeated segments come from the memory."""
-    from tqdm import tqdm
-
     from .jobs import ArchiveJob, JobOptions
     from .readers import open_reader
     from .rows import RowFields
@@ -100,14 +99,10 @@ def translate(
         return Pipeline.from_options(model=model, backend=backend, device=device, batch_size=batch_size,
                                      beam_size=beam_size, glossary=glossary_path, dtype=dtype, compute_type=compute_type)
 
-    def progress(total: int, initial: int):
-        return tqdm(total=total, initial=initial, unit="record", desc="translate", file=sys.stderr,
-                    dynamic_ncols=True, smoothing=0.1)
-
     job = ArchiveJob(reader, outdir, make_pipeline, settings, memory_path=memory,
                      options=JobOptions(chunk_records=chunk_records, skip_bad=skip_bad, redo=redo,
                                         default_date=default_date),
-                     progress=progress)
+                     progress=(ctx.obj or {}).get("record_progress"))   # given by the koen command
     report = job.run()
     looked_up = report.memory_hits + report.memory_misses
     parts = [f"{report.records} records"]
