@@ -1,19 +1,56 @@
 # Two entry points for a fresh machine: `make translate` (the main job) and `make test`.
-PYTHON  ?= python3
+#
+# Both install into a project virtual environment (.venv, made with the stock python3), so they
+# work where python3 is "externally managed" (PEP 668, Debian/Ubuntu). pip runs only when
+# pyproject.toml changed (stamp files in the environment: runtime, then test extras).
+# PYTHON=/path/to/python uses that interpreter instead and makes no venv.
 MODEL   ?= Helsinki-NLP/opus-mt-tc-big-ko-en
 BACKEND ?= transformers
-ARCHIVE ?= ../shared/archive/press-releases-2025.txt
+ARCHIVE ?= examples/press-releases-2025.txt
 OUT     ?= out
+ARGS    ?=
+# The interpreter that makes .venv, and the torch release installed first (CPU wheel where pip's
+# index has one; see README "Set-up" for PyPI's CUDA default and the CPU-only index).
+SYSTEM_PYTHON ?= python3
+VENV    ?= .venv
+TORCH   ?= torch==2.13.0
 
-.PHONY: install translate test browser
+ifdef PYTHON
+# Stamps per interpreter: switching PYTHON installs into the new one.
+STAMPS  := build/stamps/$(shell printf '%s' '$(PYTHON)' | cksum | cut -d' ' -f1)
+PY      := $(PYTHON)
+VENV_PY :=
+else
+STAMPS  := $(VENV)
+PY      := $(VENV)/bin/python
+VENV_PY := $(VENV)/bin/python
+endif
 
-install:
-	$(PYTHON) -m pip install --quiet torch==2.13.0
-	$(PYTHON) -m pip install --quiet -e '.[test]'
-	$(PYTHON) -m ipykernel install --sys-prefix --name python3 >/dev/null
+.PHONY: install install-test translate test browser
 
-translate: install
-	$(PYTHON) -m koen archive translate $(ARCHIVE) $(OUT) --model $(MODEL) --backend $(BACKEND)
+install: $(STAMPS)/runtime.stamp
+
+install-test: $(STAMPS)/test.stamp
+
+$(VENV)/bin/python:
+	@$(SYSTEM_PYTHON) -m venv $(VENV) || { rm -rf $(VENV); \
+	  echo "make: cannot create $(VENV) with $(SYSTEM_PYTHON) (on Debian/Ubuntu: apt-get install python3-venv)" >&2; exit 1; }
+
+# Runtime dependencies only: torch first (so pip keeps this release), then koen itself.
+$(STAMPS)/runtime.stamp: pyproject.toml | $(VENV_PY)
+	@mkdir -p $(STAMPS)
+	$(PY) -m pip install --quiet $(TORCH)
+	$(PY) -m pip install --quiet -e .
+	@touch $@
+
+# The test extras on top (pytest, playwright, matplotlib, ipykernel, ...) and the notebook kernel.
+$(STAMPS)/test.stamp: $(STAMPS)/runtime.stamp pyproject.toml
+	$(PY) -m pip install --quiet -e '.[test]'
+	$(PY) -m ipykernel install --sys-prefix --name python3 >/dev/null
+	@touch $@
+
+translate: $(STAMPS)/runtime.stamp
+	$(PY) -m koen archive translate $(ARCHIVE) $(OUT) --model $(MODEL) --backend $(BACKEND) $(ARGS)
 
 # Debian's Chromium for the workbench's browser tests (Playwright drives it; no browser download).
 browser:
@@ -22,11 +59,11 @@ browser:
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	  else echo "chromium missing: browser tests will be skipped (install Debian's chromium)"; fi; }
 
-test: install browser
-	$(PYTHON) -m pytest
+test: $(STAMPS)/test.stamp browser
+	$(PY) -m pytest
 
 # Property tests (tests/test_fuzz_*.py) run longer than in CI, before a release: `make fuzz FUZZ_EXAMPLES=20000`.
 FUZZ_EXAMPLES ?= 5000
 .PHONY: fuzz
-fuzz:
-	KOEN_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(PYTHON) -m pytest tests -k fuzz
+fuzz: $(STAMPS)/test.stamp
+	KOEN_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(PY) -m pytest tests -k fuzz

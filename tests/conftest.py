@@ -15,7 +15,7 @@ import pytest
 TESTS = Path(__file__).resolve().parent
 ROOT = TESTS.parent
 DATA = TESTS / "data"
-ARCHIVE = DATA / "archive" / "press-releases-2025.txt"
+ARCHIVE = ROOT / "examples" / "press-releases-2025.txt"   # the sample archive (examples/SOURCE.md)
 
 sys.path.insert(0, str(TESTS))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")

@@ -14,8 +14,9 @@ from mt.archive.readers import detect_format, open_reader
 from mt.archive.rows import RowFields
 from mt.errors import KoenError
 
+from conftest import ARCHIVE
+
 DATA = Path(__file__).resolve().parent / "data"
-ARCHIVE = DATA / "archive" / "press-releases-2025.txt"
 BAD = DATA / "archive-bad"
 
 

@@ -8,6 +8,8 @@ from glossary.match import Matcher
 from glossary.matchtest import load_cases, score
 from glossary.termbase import Entry, Termbase, default_glossary_path
 
+from conftest import ARCHIVE
+
 DATA = Path(__file__).parent / "data"
 
 
@@ -77,7 +79,7 @@ def test_date_selects_entry(starter):
 
 
 def test_archive_hits_and_speed(starter):
-    lines = (DATA / "archive" / "press-releases-2025.txt").read_text(encoding="utf-8").splitlines()
+    lines = ARCHIVE.read_text(encoding="utf-8").splitlines()
     corpus = (DATA / "corpus" / "flores200-dev.200.ko").read_text(encoding="utf-8").splitlines()
     starter.find("도시를")  # loads Kiwi
     started = time.perf_counter()

@@ -9,8 +9,9 @@ import pytest
 from mt.qa import Finding, check_lines, check_text
 from mt.textio import read_lines
 
+from conftest import ARCHIVE
+
 DATA = Path(__file__).parent / "data"
-ARCHIVE = DATA / "archive" / "press-releases-2025.txt"
 
 # Every garbled number span of the archive, reviewed by hand (line, span).
 EXPECTED_ARCHIVE = [

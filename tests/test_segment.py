@@ -1,4 +1,4 @@
-"""Segmentation on the real archive page (tests/data/archive, see SOURCE.md there) and on made cases."""
+"""Segmentation on the real archive page (examples/, see SOURCE.md there) and on made cases."""
 
 import re
 

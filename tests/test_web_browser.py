@@ -24,7 +24,7 @@ sys.path.insert(0, str(TESTS.parent))
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-ARCHIVE = TESTS / "data" / "archive" / "press-releases-2025.txt"
+ARCHIVE = TESTS.parent / "examples" / "press-releases-2025.txt"
 SAMPLES = TESTS / "data" / "mine" / "mixed-releases.txt"
 
 pytestmark = [

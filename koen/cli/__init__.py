@@ -9,6 +9,7 @@ import sys
 
 import typer
 
+from mt import __version__
 from mt.errors import KoenError
 from mt.textio import check_argv
 
@@ -22,6 +23,20 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     add_completion=False,
 )
+
+
+def _show_version(value: bool) -> None:
+    if value:
+        print(f"koen {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(version: bool = typer.Option(False, "--version", is_eager=True, callback=_show_version,
+                                       help="Print koen's version and exit.")) -> None:
+    """Korean to English translation of mixed Korean/English text, with an enforced glossary."""
+
+
 app.command("translate")(translate.translate)
 app.command("check")(translate.check)
 app.add_typer(model.app, name="model")

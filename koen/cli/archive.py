@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Optional
 
 import typer
-from tqdm import tqdm
 
 from mt.archive.readers import open_reader
 from mt.archive.rows import RowFields
@@ -18,6 +17,7 @@ from mt.errors import KoenError
 
 from ..archive.job import ArchiveJob, JobOptions
 from ..compose import load_terms, make_backend
+from ..progress import record_progress
 from .options import (DEFAULT_MODEL, BackendName, BatchSize, BeamSize, ComputeType, DateOption, Device, DeviceOption,
                       Dtype, Glossary, Model, parse_date, resolve_glossary)
 
@@ -80,14 +80,10 @@ def translate(
     load_model = functools.partial(make_backend, model=model, backend=backend, device=device.value,
                                    batch_size=batch_size, beam_size=beam_size, dtype=dtype, compute_type=compute_type)
 
-    def progress(total: int, initial: int):
-        return tqdm(total=total, initial=initial, unit="record", desc="translate", file=sys.stderr,
-                    dynamic_ncols=True, smoothing=0.1)
-
     job = ArchiveJob(reader, outdir, load_model, settings, terms=terms, memory_path=memory,
                      options=JobOptions(chunk_records=chunk_records, skip_bad=skip_bad, redo=redo,
                                         default_date=default_date),
-                     progress=progress)
+                     progress=record_progress)
     report = job.run()
     looked_up = report.memory_hits + report.memory_misses
     parts = [f"{report.records} records"]

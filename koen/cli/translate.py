@@ -8,7 +8,6 @@ import sys
 from typing import Optional
 
 import typer
-from tqdm import tqdm
 
 from mt.errors import KoenError, located
 from mt.qa import check_lines
@@ -16,6 +15,7 @@ from mt.results import WarningCode, summarize
 from mt.textio import atomic_writer, check_writable, read_lines, refuse_same_file
 
 from ..compose import build_pipeline
+from ..progress import progress
 from .options import (DEFAULT_MODEL, BackendName, BatchSize, BeamSize, ComputeType, DateOption, Device, DeviceOption,
                       Dtype, Glossary, Model, parse_date, resolve_glossary)
 
@@ -51,7 +51,7 @@ def translate(
                               compute_type=compute_type)
     if lines is None:
         lines = read_lines(input)
-    with tqdm(total=len(lines), unit="line", file=sys.stderr, disable=len(lines) <= 1, desc="translate") as bar:
+    with progress(len(lines), disable=len(lines) <= 1) as bar:
         results = pipeline.translate_lines(lines, date=day, progress=bar.update)
     for number, result in enumerate(results, start=1):
         for warning in result.warnings:

@@ -1,4 +1,4 @@
-"""The listing format of the press-release archive (tests/data/archive/FORMAT.md).
+"""The listing format of the press-release archive (examples/FORMAT.md).
 
 An optional breadcrumb line (``Home/Policy/Report``), then records separated by blank lines:
 a title line, a date line (``2025-07-11T11:14:02+09:002025.07.11|Report|``: publication time,

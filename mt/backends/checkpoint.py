@@ -43,11 +43,18 @@ def resolve_checkpoint(model: str) -> Checkpoint:
     raise KoenError(f"{model}: no such model directory")
 
 
-def offline_hint(model_id: str) -> str:
+# How the model was given, for the offline advice: `koen translate` and `koen archive translate`
+# take --model; `koen model convert` takes it as its first argument (CONVERT_REMEDY in ct2.py).
+MODEL_OPTION_REMEDY = "pass --model DIR with a local checkpoint directory"
+
+
+def offline_hint(model_id: str, remedy: str = MODEL_OPTION_REMEDY) -> str:
+    """One sentence for a hub model that is neither cached nor downloadable; ``remedy`` names the
+    flag or argument of the command at hand."""
     return (
         f"cannot load model {model_id!r}: it is not in the local Hugging Face cache and cannot be "
-        f"downloaded from here (offline or hub unreachable); pass --model DIR with a local checkpoint "
-        f"directory (e.g. one saved with save_pretrained on a connected machine)"
+        f"downloaded from here (offline or hub unreachable); {remedy} "
+        f"(e.g. one saved with save_pretrained on a connected machine)"
     )
 
 
@@ -83,7 +90,7 @@ def quiet_transformers() -> None:
     warnings.filterwarnings("ignore", message="Recommended: pip install sacremoses")
 
 
-def load_pretrained(loader, checkpoint: Checkpoint, **kwargs):
+def load_pretrained(loader, checkpoint: Checkpoint, remedy: str = MODEL_OPTION_REMEDY, **kwargs):
     """``loader.from_pretrained`` that fails fast with one clear sentence when offline."""
     quiet_transformers()
     if checkpoint.local:
@@ -93,11 +100,11 @@ def load_pretrained(loader, checkpoint: Checkpoint, **kwargs):
             raise KoenError(f"{checkpoint.source}: cannot load the checkpoint in this directory ({_first_line(exc)})") from None
     cached, reachable = hub_files_available(checkpoint.location)
     if not cached and not reachable:
-        raise KoenError(offline_hint(checkpoint.location))
+        raise KoenError(offline_hint(checkpoint.location, remedy))
     try:
         return loader.from_pretrained(checkpoint.location, local_files_only=not reachable, **kwargs)
     except OSError:
-        raise KoenError(offline_hint(checkpoint.location)) from None
+        raise KoenError(offline_hint(checkpoint.location, remedy)) from None
 
 
 def _first_line(exc: BaseException) -> str:
@@ -105,7 +112,7 @@ def _first_line(exc: BaseException) -> str:
     return text[0] if text else type(exc).__name__
 
 
-def load_tokenizer(checkpoint: Checkpoint):
+def load_tokenizer(checkpoint: Checkpoint, remedy: str = MODEL_OPTION_REMEDY):
     """The checkpoint's tokenizer; a CTranslate2 directory names the class in koen.json."""
     import transformers
 
@@ -113,7 +120,7 @@ def load_tokenizer(checkpoint: Checkpoint):
     loader = getattr(transformers, str(meta.get("tokenizer_class")), None) if meta else transformers.AutoTokenizer
     if loader is None:
         raise KoenError(f"{checkpoint.source}: {KOEN_META} names no known tokenizer class")
-    return load_pretrained(loader, checkpoint)
+    return load_pretrained(loader, checkpoint, remedy)
 
 
 def read_meta(checkpoint: Checkpoint) -> dict | None:
@@ -143,6 +150,17 @@ def fingerprint(checkpoint: Checkpoint, config_revision: str | None = None) -> s
             if stat.st_size < 4_000_000:
                 digest.update(path.read_bytes())
     return "sha256:" + digest.hexdigest()[:16]
+
+
+def source_identity(checkpoint: Checkpoint, hub_revision: str | None = None) -> dict:
+    """What identifies a source model wherever koen.json is read later: the hub id and its revision
+    (the commit hash when transformers reports one), or the absolute directory and the sha256 of
+    its config.json (never the path as typed, which means nothing from another folder)."""
+    if not checkpoint.local:
+        return {"source_model": checkpoint.location, "source_revision": hub_revision or "unknown"}
+    directory = Path(checkpoint.location).resolve()
+    config = hashlib.sha256((directory / "config.json").read_bytes()).hexdigest()
+    return {"source_model": str(directory), "source_config_sha256": config}
 
 
 def count_tokens(tokenizer, texts: Sequence[str]) -> list[int]:

@@ -1,7 +1,8 @@
 """CTranslate2 backend (the fast path) and the converter that makes its model directories.
 
 A converted directory holds CTranslate2's model.bin, the source checkpoint's tokenizer files and
-``koen.json`` (source model, revision, family, tokenizer class, input limit), so it loads offline
+``koen.json`` (source model: hub id and revision, or absolute directory and config.json sha256; family,
+tokenizer class, input limit), so it loads offline
 and behaves exactly like the transformers backend: same tokenizer, same banned tokens, same limits.
 """
 
@@ -32,12 +33,15 @@ from .checkpoint import (
     read_meta,
     resolve_checkpoint,
     resolve_device,
+    source_identity,
 )
 from ..errors import KoenError
 from .. import __version__
 
 CPU_QUANTIZATIONS = ("int8", "int8_float32", "float32", "int16")
 GPU_QUANTIZATIONS = ("float16", "int8_float16", "bfloat16", "int8_bfloat16", "int8")
+# `koen model convert MODEL OUTDIR` takes the model as an argument, not --model.
+CONVERT_REMEDY = "give a local checkpoint directory instead (koen model convert DIR OUTDIR)"
 
 
 def _ct2_device(device: str) -> str:
@@ -110,8 +114,11 @@ class CTranslate2Backend:
                 "quantization": self.meta.get("quantization"), "beam_size": self.options.beam_size}
 
 
-def convert_checkpoint(model: str, output_dir: str | Path, quantization: str = "int8", force: bool = False) -> Path:
-    """Convert a transformers checkpoint (hub id or directory) into a CTranslate2 directory for koen."""
+def convert_checkpoint(model: str, output_dir: str | Path, quantization: str = "int8", force: bool = False,
+                       remedy: str = CONVERT_REMEDY) -> Path:
+    """Convert a transformers checkpoint (hub id or directory) into a CTranslate2 directory for koen.
+
+    ``remedy`` is the offline advice in the words of the calling command (default: `koen model convert`'s)."""
     from transformers import AutoConfig
 
 
@@ -127,9 +134,9 @@ def convert_checkpoint(model: str, output_dir: str | Path, quantization: str = "
     if not checkpoint.local:
         cached, reachable = hub_files_available(checkpoint.location)
         if not cached and not reachable:
-            raise KoenError(offline_hint(checkpoint.location))
-    config = load_pretrained(AutoConfig, checkpoint)
-    tokenizer = load_tokenizer(checkpoint)
+            raise KoenError(offline_hint(checkpoint.location, remedy))
+    config = load_pretrained(AutoConfig, checkpoint, remedy)
+    tokenizer = load_tokenizer(checkpoint, remedy)
     family = family_for(config.model_type, tokenizer, model)
     output.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.", dir=output.parent))
@@ -141,7 +148,7 @@ def convert_checkpoint(model: str, output_dir: str | Path, quantization: str = "
                 path.rename(staging / path.name)
         shutil.rmtree(staging / "tokenizer")
         meta = {
-            "source_model": model,
+            **source_identity(checkpoint, getattr(config, "_commit_hash", None)),
             "revision": fingerprint(checkpoint, getattr(config, "_commit_hash", None)),
             "model_type": config.model_type,
             "family": family.name,
