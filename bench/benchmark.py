@@ -176,10 +176,8 @@ def timing_worker(args) -> dict:
 
 # -- the driver ----------------------------------------------------------------------------------
 
-def build(kind: str, workdir: Path, device: str, smoke: bool) -> tuple[Path, Path]:
+def build(kind: str, workdir: Path, device: str, smoke: bool, convert: bool = True) -> tuple[Path, Path]:
     from model_factory import MARIAN_BASE, MARIAN_BIG, TINY, build_marian
-
-    from mt.backends.ct2 import convert_checkpoint
 
     dims = {"base": MARIAN_BASE, "big": MARIAN_BIG}[kind] if not smoke else TINY
     name = f"{kind}-tiny" if smoke else kind
@@ -189,7 +187,9 @@ def build(kind: str, workdir: Path, device: str, smoke: bool) -> tuple[Path, Pat
         build_marian(model, dims=dict(dims))
     quantization = "float16" if device == "cuda" else "int8"
     ct2 = workdir / f"marian-{name}-ct2-{quantization}"
-    if not (ct2 / "model.bin").exists():
+    if convert and not (ct2 / "model.bin").exists():      # (c) and (d) only: --configs a,b needs no ctranslate2
+        from mt.backends.ct2 import convert_checkpoint
+
         print(f"converting to CTranslate2 {quantization} ...", file=sys.stderr, flush=True)
         convert_checkpoint(str(model), ct2, quantization=quantization, force=True)
     return model, ct2
@@ -216,12 +216,14 @@ def machine() -> str:
         pass
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     text = f"{cpu}, {cores} cores available, Python {platform.python_version()}"
+    for name in ("torch", "transformers", "ctranslate2"):
+        try:
+            text += f", {name} {__import__(name).__version__}"
+        except ImportError:
+            pass
     try:
-        import ctranslate2
         import torch
-        import transformers
 
-        text += f", torch {torch.__version__}, transformers {transformers.__version__}, ctranslate2 {ctranslate2.__version__}"
         if torch.cuda.is_available():
             text += f", GPU {torch.cuda.get_device_name(0)}"
     except ImportError:
@@ -281,7 +283,7 @@ def main() -> None:
     print(f"# koen benchmark\n\nMachine: {machine()}\n")
     everything = {}
     for kind in [k.strip() for k in args.models.split(",") if k.strip()]:
-        model, ct2 = build(kind, workdir, args.device, args.smoke)
+        model, ct2 = build(kind, workdir, args.device, args.smoke, convert=bool({"c", "d"} & set(args.configs_list)))
         print(f"  {kind}: timing {args.configs} in one process, {args.repeats} alternating rounds ...",
               file=sys.stderr, flush=True)
         results = run_worker("timing", model, ct2, args)

@@ -9,9 +9,8 @@ machine has none of koen's dependencies); speed comes from pip's ordinary wheel 
 
 from __future__ import annotations
 
-import re
-
 import os
+import re
 import shutil
 import subprocess
 from pathlib import Path
