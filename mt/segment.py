@@ -48,7 +48,7 @@ _WORD_RE = re.compile(rf"[{_KOREAN}]+|[A-Za-z]+")
 _KOREAN_WORD_RE = re.compile(rf"[{_KOREAN}]")
 # A Korean phrase inside English: Korean words with what binds them (spaces, digits, ‧ · - ~).
 _KOREAN_PHRASE_RE = re.compile(
-    rf"[0-9.,]*[{_KOREAN}]+(?:[0-9.,%~‧·\-]*[{_KOREAN}]+)*"
+    rf"(?<![0-9.,])[0-9.,]*[{_KOREAN}]+(?:[0-9.,%~‧·\-]*[{_KOREAN}]+)*"
     rf"(?:[ \t\u00a0]*[0-9.,%~‧·\-]*[{_KOREAN}]+(?:[0-9.,%~‧·\-]*[{_KOREAN}]+)*)*"
 )
 _TRUNCATION_RE = re.compile(r"\s*(?:\[\s*(?:\.\.\.|…)\s*\]|\.\.\.|…)\s*$")
@@ -165,7 +165,7 @@ _HANGUL_RUN_RE = re.compile(rf"[{HANGUL_CHARS}]")
 _CLOSERS = "\"'”’」』)]》〉"
 _OPENERS = "\"'“‘「『([《〈"
 # Sentence punctuation after a word, its closing marks, then whitespace and the next word.
-_SENTENCE_END_RE = re.compile(rf"(\S*?)([.!?]+[{re.escape(_CLOSERS)}]*)(\s+)(?=(\S+))")
+_SENTENCE_END_RE = re.compile(rf"(?<!\S)(\S*?)([.!?]+[{re.escape(_CLOSERS)}]*)(\s+)(?=(\S+))")
 # Abbreviations that stand before a name or a number: never the end of a sentence.
 _TITLE_ABBREVIATIONS = {
     "mr", "mrs", "ms", "dr", "prof", "st", "mt", "gen", "gov", "sen", "rep", "lt", "col", "capt", "no", "nos",
@@ -177,12 +177,13 @@ _FINAL_ABBREVIATIONS = {
     "co", "corp", "inc", "ltd", "jr", "sr", "etc", "approx", "est", "al", "ca", "dept", "univ", "ave",
     "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
 }
+_CONTEXT = 40
 # Morphemes that cannot start a sentence: particles, endings, copula, suffixes, dependent nouns.
 _ATTACHED_TAGS = ("J", "E", "VCP", "XS", "NNB")
 # A clause (``,`` ``;``) or label (``:`` or a spaced dash) boundary, with any closing marks after it.
 _HEAD_BOUNDARY_RE = re.compile(rf"(,|;|:|\s[—–])[{re.escape(_CLOSERS)}]*(?=[\s{re.escape(_OPENERS)}]|$)")
 # A bracketed English label opening a sentence: ``(Background) 정부는 …``, ``[Reference] …``.
-_BRACKET_LABEL_RE = re.compile(r"\s*(?:\([^()\[\]]*[A-Za-z][^()\[\]]*\)|\[[^()\[\]]*[A-Za-z][^()\[\]]*\])(?=\s)")
+_BRACKET_LABEL_RE = re.compile(r"\s*(?:\([^()\[\]]*\)|\[[^()\[\]]*\])(?=\s)")
 # English prose has lower-case words other than the function words that also occur in names.
 _LOWER_WORD_RE = re.compile(r"(?<![A-Za-z])[a-z][a-z]+")
 _NAME_FUNCTION_WORDS = {"of", "and", "the", "for", "on", "in", "de", "du", "la", "le", "von", "van", "der"}
@@ -218,9 +219,12 @@ def english_sentence_cuts(sentence: str) -> list[int]:
             continue
         if before_english and match.group(2).startswith(".") and not _may_end_sentence(before, english_run):
             continue
-        if has_hangul(after[:1]) and _starts_attached(sentence[match.start():match.end() + len(after)],
-                                                       match.end() - match.start()):
-            continue
+        if has_hangul(after[:1]):
+            # Kiwi reads the next word in the context of the previous one (bounded: linear time).
+            context_start = max(match.start(), match.start(2) - _CONTEXT)
+            context = sentence[context_start:match.end() + min(len(after), _CONTEXT)]
+            if _starts_attached(context, match.end() - context_start):
+                continue
         cuts.append(match.end(2))
     return cuts
 
@@ -289,7 +293,7 @@ def _trim(stretch: str, start: int, end: int) -> tuple[int, int] | None:
     """Drop surrounding whitespace, truncation markers and quote marks that wrap the whole sentence."""
     while start < end and stretch[start].isspace():
         start += 1
-    truncation = _TRUNCATION_RE.search(stretch, start, end)
+    truncation = _TRUNCATION_RE.search(stretch, max(start, end - 64), end)
     if truncation and truncation.start() > start:
         end = truncation.start()
     while end > start and stretch[end - 1].isspace():
