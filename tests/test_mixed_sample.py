@@ -9,7 +9,7 @@ import pytest
 
 from conftest import DATA
 from mt.korean import has_hangul
-from mt.pipeline import Pipeline
+from koen.compose import build_pipeline
 
 BULLET_O = re.compile(r"(?:(?<=\s)|^)ㅇ(?=\s|$)")
 SAMPLE = DATA / "mixed" / "mixed-lines.jsonl"
@@ -45,7 +45,7 @@ def test_sample_is_varied_enough():
 
 @pytest.fixture(scope="module")
 def translated(tiny_marian):
-    pipeline = Pipeline.from_options(model=str(tiny_marian), backend="transformers", device="cpu", glossary=None)
+    pipeline = build_pipeline(model=str(tiny_marian), backend="transformers", device="cpu", glossary=None)
     rows = sample_rows()
     results = pipeline.translate_lines([row["line"] + "\n" for row in rows])
     return rows, [result.translation for result in results]
