@@ -11,13 +11,14 @@ import typer
 from tqdm import tqdm
 
 from mt.errors import KoenError, located
+from mt.memory import TranslationMemory
 from mt.qa import check_lines
 from mt.results import WarningCode, summarize
 from mt.textio import atomic_writer, check_writable, read_lines
 
 from ..compose import build_pipeline
-from .options import (DEFAULT_MODEL, BackendName, BatchSize, BeamSize, ComputeType, DateOption, Device, DeviceOption,
-                      Dtype, Glossary, Model, parse_date, resolve_glossary)
+from .options import (DEFAULT_MODEL, EXIT_UNTRANSLATED, BackendName, BatchSize, BeamSize, ComputeType, DateOption,
+                      Device, DeviceOption, Dtype, Glossary, Model, parse_date, resolve_glossary)
 
 
 class OutputFormat(str, enum.Enum):
@@ -39,15 +40,20 @@ def translate(
     date: DateOption = None,
     dtype: Dtype = "auto",
     compute_type: ComputeType = "default",
+    memory: Optional[str] = typer.Option(None, "--memory", help="Translation memory file (e.g. an archive job's "
+                                         "OUTDIR/translation-memory.sqlite): reuses machine segments, and "
+                                         "editors' approved translations win."),
 ) -> None:
-    """Translate the Korean in mixed Korean/English text; English, bullets and layout stay as they are."""
+    """Translate the Korean in mixed Korean/English text; English, bullets and layout stay as they are.
+    Exit status 3: some Korean span stayed untranslated (--backend none)."""
     day = parse_date(date)
     lines = None if input == "-" else read_lines(input)   # a bad file fails before a model loads
     if output:
         check_writable(output)
+    tm = TranslationMemory(memory) if memory else None
     pipeline = build_pipeline(model=model, backend=backend, device=device.value, batch_size=batch_size,
                               beam_size=beam_size, glossary=resolve_glossary(glossary), dtype=dtype,
-                              compute_type=compute_type)
+                              compute_type=compute_type, memory=tm)
     if lines is None:
         lines = read_lines(input)
     with tqdm(total=len(lines), unit="line", file=sys.stderr, disable=len(lines) <= 1, desc="translate") as bar:
@@ -71,8 +77,10 @@ def translate(
     else:
         sys.stdout.write(text)
         sys.stdout.flush()
-    if summary.terms or summary.numbers or summary.split_spans:
+    if summary.terms or summary.numbers or summary.split_spans or summary.untranslated_spans or summary.human_spans:
         print(summary.line(), file=sys.stderr)
+    if summary.untranslated_spans:
+        raise typer.Exit(EXIT_UNTRANSLATED)
 
 
 def check(
