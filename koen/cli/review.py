@@ -26,6 +26,7 @@ def open_memory(outdir: str, memory: Optional[str]) -> TranslationMemory:
     path = loop.memory_path(outdir, memory)
     if not Path(outdir).is_dir():
         raise KoenError(f"{outdir}: no such output folder")
+    loop.read_records(outdir)          # says how to make one when there is none
     if not path.is_file():
         raise KoenError(f"{path}: no translation memory (pass the job's --memory FILE)")
     return TranslationMemory(path)
