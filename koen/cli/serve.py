@@ -25,6 +25,9 @@ def serve_command(
     port: int = typer.Option(8765, "--port", "-p", min=0, max=65535, help="Port to listen on."),
     model: Optional[str] = typer.Option(None, "--model", "-m", help="Model for the concordance's translations (hub id or local directory)."),
     backend: Optional[str] = typer.Option(None, "--backend", help="transformers | ctranslate2 | romanize (default: romanize without --model, else transformers)."),
+    archive_output: Optional[Path] = typer.Option(None, "--archive-output", help="An archive job's OUTDIR: adds the Review page over its flagged spans."),
+    memory: Optional[Path] = typer.Option(None, "--memory", help="With --archive-output: its translation memory (default OUTDIR/translation-memory.sqlite)."),
+    threshold: Optional[float] = typer.Option(None, "--threshold", help="With --archive-output: flag spans whose confidence is below this."),
 ) -> None:
     """Serve the editors' workbench: search, edit, approve candidates, see concordances."""
     path = glossary if glossary is not None else default_glossary_path()
@@ -40,6 +43,8 @@ def serve_command(
         typer.echo(f"koen: warning: listening on {host}: anyone who can reach this address can edit {path}", err=True)
     load = functools.partial(make_backend, model=model or DEFAULT_MODEL, backend=chosen_backend)
     label = chosen_backend + (f" {model}" if model else "")
-    app = create_app(path, archive, load_backend=load, backend_label=label, allowed_hosts=sorted(hosts))
-    typer.echo(f"koen glossary workbench on http://{host}:{port}/ editing {path} (Ctrl-C to stop)", err=True)
+    app = create_app(path, archive, load_backend=load, backend_label=label, allowed_hosts=sorted(hosts),
+                     archive_output=archive_output, memory=memory, threshold=threshold)
+    page = "review" if archive_output else ""
+    typer.echo(f"koen glossary workbench on http://{host}:{port}/{page} editing {path} (Ctrl-C to stop)", err=True)
     uvicorn.run(app, host=host, port=port, log_level="warning")
