@@ -109,8 +109,10 @@ class TranslationMemory:
     def stats(self) -> dict:
         models = self.connection.execute("SELECT COUNT(*) FROM models").fetchone()[0]
         segments = self.connection.execute("SELECT COUNT(*) FROM segments").fetchone()[0]
-        human = self.connection.execute("SELECT COUNT(*) FROM human WHERE state = 'approved'").fetchone()[0]
-        return {"models": models, "segments": segments, "human": human}
+        return {"models": models, "segments": segments}
+
+    def approved_count(self) -> int:
+        return self.connection.execute("SELECT COUNT(*) FROM human WHERE state = 'approved'").fetchone()[0]
 
     # -- editors' translations (mt.human.HumanTranslations) ----------------------------------------
 

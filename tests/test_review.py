@@ -108,7 +108,7 @@ def test_the_loop_end_to_end_with_a_random_model(tiny_marian, tmp_path):
     fresh = TranslationMemory(tmp_path / "fresh.sqlite")
     try:
         assert fresh.human_translations([item["korean"]]) == {item["korean"]: english}
-        assert fresh.stats()["human"] == 1 and fresh.review(item["korean"]).editor == "kim"
+        assert fresh.approved_count() == 1 and fresh.review(item["korean"]).editor == "kim"
     finally:
         fresh.close()
     tsv = tmp_path / "memory.tsv"
