@@ -108,25 +108,43 @@ class GlossaryStore:
                 raise Refused([p.message + f" [{p.code}]" for p in problems])
             termbase = Termbase(entries=list(current.entries), path=self.path, _parsed=current.parsed)
             termbase.entries[termbase.entries.index(old)] = new
-            text = termbase.to_text()
-            # A finding is new when its line has more of that kind than before; messages may change
-            # wording (they quote other rows), which alone is not a new problem.
-            allowance = collections.Counter((f.line, f.code) for f in current.findings)
-            added = []
-            for finding in lint_text(text, str(self.path)):
-                key = (finding.line, finding.code)
-                if allowance[key] > 0:
-                    allowance[key] -= 1
-                else:
-                    added.append(finding)
-            if added:
-                raise Refused([f"line {f.line}: {f.message} [{f.code}]" if f.line != line else f"{f.message} [{f.code}]"
-                               for f in added])
-            # Checked again right before writing: the lint above took time.
-            if version_of(self._read()) != version:
-                raise Conflict(version_of(self._read()))
-            write_text_atomic(self.path, text)
+            self._write_checked(current, version, termbase.to_text(), line)
             return new
+
+    def add(self, version: str, cells: list[str]) -> Entry:
+        """Append a new entry (a term picked on the Review page), checked like an edit."""
+        with self._lock:
+            current = self.snapshot()
+            if current.version != version:
+                raise Conflict(current.version)
+            line = len(current.parsed.lines) + 1
+            problems: list[RowProblem] = []
+            new = parse_row(cells, line, problems)
+            if problems or new is None:
+                raise Refused([p.message + f" [{p.code}]" for p in problems])
+            termbase = Termbase(entries=[*current.entries, new], path=self.path, _parsed=current.parsed)
+            self._write_checked(current, version, termbase.to_text(), line)
+            return new
+
+    def _write_checked(self, current: Snapshot, version: str, text: str, line: int) -> None:
+        """Write ``text`` unless lint finds a problem it did not find before, or the file changed."""
+        # A finding is new when its line has more of that kind than before; messages may change
+        # wording (they quote other rows), which alone is not a new problem.
+        allowance = collections.Counter((f.line, f.code) for f in current.findings)
+        added = []
+        for finding in lint_text(text, str(self.path)):
+            key = (finding.line, finding.code)
+            if allowance[key] > 0:
+                allowance[key] -= 1
+            else:
+                added.append(finding)
+        if added:
+            raise Refused([f"line {f.line}: {f.message} [{f.code}]" if f.line != line else f"{f.message} [{f.code}]"
+                           for f in added])
+        # Checked again right before writing: the lint above took time.
+        if version_of(self._read()) != version:
+            raise Conflict(version_of(self._read()))
+        write_text_atomic(self.path, text)
 
 
 def cells_of(entry: Entry) -> list[str]:

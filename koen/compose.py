@@ -9,7 +9,12 @@ from glossary.match import Matcher
 from glossary.termbase import Termbase
 from mt.backends import Backend, GenerationOptions, load_backend
 from mt.backends.checkpoint import DEFAULT_MODEL
+from mt.backends.memory import MemoryBackend
+from mt.memory import TranslationMemory, model_identity
 from mt.pipeline import Pipeline
+
+# Backends that load no checkpoint (their --model is ignored).
+NO_CHECKPOINT = ("romanize", "none", "memory")
 
 
 def load_terms(glossary: str | Path | None) -> Matcher | None:
@@ -25,7 +30,19 @@ def make_backend(model: str = DEFAULT_MODEL, backend: str = "transformers", devi
     return load_backend(backend, model=model, device=device, dtype=dtype, compute_type=compute_type, options=options)
 
 
-def build_pipeline(glossary: str | Path | None = None, protect_numbers: bool = True, **backend_options) -> Pipeline:
-    """A pipeline from command-line style options (``make_backend``'s keywords plus a glossary path)."""
+def with_memory(backend: Backend, memory: TranslationMemory, glossary_sha256: str | None) -> MemoryBackend:
+    """The backend behind the memory, bound to the model identity it produces output under."""
+    options = getattr(getattr(backend, "options", None), "__dict__", None)
+    identity = model_identity({**backend.provenance(), "glossary_sha256": glossary_sha256}, options)
+    return MemoryBackend(backend, memory.bind(identity))
+
+
+def build_pipeline(glossary: str | Path | None = None, protect_numbers: bool = True,
+                   memory: TranslationMemory | None = None, **backend_options) -> Pipeline:
+    """A pipeline from command-line style options (``make_backend``'s keywords plus a glossary path);
+    with ``memory``, machine segments are reused and editors' translations win."""
     terms = load_terms(glossary)     # a bad glossary fails before a model loads
-    return Pipeline(make_backend(**backend_options), terms=terms, protect_numbers=protect_numbers)
+    backend = make_backend(**backend_options)
+    if memory is not None:
+        backend = with_memory(backend, memory, terms.fingerprint if terms else None)
+    return Pipeline(backend, terms=terms, protect_numbers=protect_numbers, humans=memory)

@@ -9,22 +9,31 @@ glossary without mixing them up. Boilerplate repeated across press releases is t
 Writes join the caller's open transaction when there is one (the archive job commits memory and
 finished records together, which is what makes a killed run resume to identical output), and
 commit on their own otherwise.
+
+Schema 2 adds the model's confidence and a date to machine segments, and a ``human`` table:
+editors' translations keyed by the Korean *span* as the editor saw it (normalised the same way),
+with who, when, and the machine English they replaced. Every change of a span's review state is
+a compare-and-set on its ``revision`` inside one transaction, so two editors approving the same
+span at once cannot both win, and a process killed mid-approval leaves the old state intact.
+A schema-1 file is upgraded in place on open.
 """
 
 from __future__ import annotations
 
 import contextlib
+import datetime
 import hashlib
 import json
 import re
 import sqlite3
 import unicodedata
 from pathlib import Path
+from dataclasses import dataclass
 from typing import Iterable, Iterator
 
 from .errors import KoenError
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
 _SPACE_RE = re.compile(r"\s+")
 _QUERY_CHUNK = 500
 
@@ -61,13 +70,19 @@ class TranslationMemory:
             self.connection.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
             self.connection.execute("CREATE TABLE IF NOT EXISTS models (id INTEGER PRIMARY KEY, "
                                     "key TEXT UNIQUE NOT NULL, identity TEXT NOT NULL)")
-            self.connection.execute("CREATE TABLE IF NOT EXISTS segments (model INTEGER NOT NULL, source TEXT NOT NULL, "
-                                    "translation TEXT NOT NULL, PRIMARY KEY (model, source)) WITHOUT ROWID")
             row = self.connection.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
-            if row is None:
-                self.connection.execute("INSERT INTO meta VALUES ('schema', ?)", (SCHEMA_VERSION,))
-            elif row[0] != SCHEMA_VERSION:
+            if row is not None and row[0] not in ("1", SCHEMA_VERSION):
                 raise KoenError(f"{self.path}: translation memory schema {row[0]}, this koen reads {SCHEMA_VERSION}")
+            self.connection.execute("CREATE TABLE IF NOT EXISTS segments (model INTEGER NOT NULL, source TEXT NOT NULL, "
+                                    "translation TEXT NOT NULL, confidence REAL, created TEXT, "
+                                    "PRIMARY KEY (model, source)) WITHOUT ROWID")
+            if row is not None and row[0] == "1":          # upgrade in place: old segments keep no score
+                self.connection.execute("ALTER TABLE segments ADD COLUMN confidence REAL")
+                self.connection.execute("ALTER TABLE segments ADD COLUMN created TEXT")
+            self.connection.execute("CREATE TABLE IF NOT EXISTS human (source TEXT PRIMARY KEY, english TEXT, "
+                                    "state TEXT NOT NULL, revision INTEGER NOT NULL, editor TEXT NOT NULL, "
+                                    "at TEXT NOT NULL, machine TEXT) WITHOUT ROWID")
+            self.connection.execute("INSERT OR REPLACE INTO meta VALUES ('schema', ?)", (SCHEMA_VERSION,))
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
@@ -118,8 +133,85 @@ class TranslationMemory:
         segments = self.connection.execute("SELECT COUNT(*) FROM segments").fetchone()[0]
         return {"models": models, "segments": segments}
 
+    def approved_count(self) -> int:
+        return self.connection.execute("SELECT COUNT(*) FROM human WHERE state = 'approved'").fetchone()[0]
+
+    # -- editors' translations (mt.human.HumanTranslations) ----------------------------------------
+
+    def human_translations(self, spans: Iterable[str]) -> dict[str, str]:
+        """Approved English for those of ``spans`` an editor translated, keyed by the span as given."""
+        return {span: review.english for span, review in self.reviews(spans).items()
+                if review.state == APPROVED and review.english}
+
+    def reviews(self, spans: Iterable[str]) -> dict[str, "Review"]:
+        by_key: dict[str, list[str]] = {}
+        for span in spans:
+            by_key.setdefault(normalise(span), []).append(span)
+        found: dict[str, Review] = {}
+        keys = list(by_key)
+        for start in range(0, len(keys), _QUERY_CHUNK):
+            chunk = keys[start:start + _QUERY_CHUNK]
+            rows = self.connection.execute(f"SELECT {_REVIEW_COLUMNS} FROM human WHERE source IN "
+                                           f"({','.join('?' * len(chunk))})", chunk)
+            for row in rows:
+                for span in by_key[row[0]]:
+                    found[span] = Review(*row)
+        return found
+
+    def review(self, span: str) -> "Review":
+        return self.reviews([span]).get(span) or Review(normalise(span), None, UNREVIEWED, 0, "", "", None)
+
+    def set_review(self, span: str, state: str, english: str | None, editor: str, machine: str | None,
+                   expected_revision: int, at: str | None = None) -> "Review":
+        """Compare-and-set: change the span's review state only if it is still at ``expected_revision``."""
+        key = normalise(span)
+        stamp = at or datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")
+        with self.transaction() as db:
+            row = db.execute("SELECT revision FROM human WHERE source = ?", (key,)).fetchone()
+            current = row[0] if row else 0
+            if current != expected_revision:
+                raise ReviewConflict(key, current)
+            db.execute("INSERT OR REPLACE INTO human (source, english, state, revision, editor, at, machine) "
+                       "VALUES (?, ?, ?, ?, ?, ?, ?)", (key, english, state, current + 1, editor, stamp, machine))
+        return Review(key, english, state, current + 1, editor, stamp, machine)
+
+    def all_reviews(self) -> list["Review"]:
+        return [Review(*row) for row in self.connection.execute(f"SELECT {_REVIEW_COLUMNS} FROM human ORDER BY source")]
+
+    def machine_segments(self) -> Iterator[tuple[str, str, float | None, str | None, str]]:
+        """(source, translation, confidence, created, model identity JSON) of every machine segment."""
+        yield from self.connection.execute("SELECT s.source, s.translation, s.confidence, s.created, m.identity "
+                                           "FROM segments s JOIN models m ON m.id = s.model ORDER BY m.id, s.source")
+
     def close(self) -> None:
         self.connection.close()
+
+
+UNREVIEWED, APPROVED, REJECTED = "unreviewed", "approved", "rejected"
+_REVIEW_COLUMNS = "source, english, state, revision, editor, at, machine"
+
+
+@dataclass(frozen=True)
+class Review:
+    """An editor's decision on one Korean span: ``approved`` with their English, or ``rejected``
+    (the machine English stays); ``revision`` counts the changes (0: never reviewed)."""
+
+    source: str
+    english: str | None
+    state: str
+    revision: int
+    editor: str
+    at: str
+    machine: str | None
+
+
+class ReviewConflict(KoenError):
+    """Someone changed the span's review state since the caller read it."""
+
+    def __init__(self, source: str, current_revision: int):
+        super().__init__(f"conflict: span {source!r} was reviewed by someone else meanwhile "
+                         f"(now at revision {current_revision}); reload and review it again", exit_code=4)
+        self.current_revision = current_revision
 
 
 class BoundMemory:
@@ -132,25 +224,32 @@ class BoundMemory:
         self.misses = 0
 
     def get_many(self, texts: Iterable[str]) -> dict[str, str]:
+        return {text: translation for text, (translation, _) in self.get_scored(texts).items()}
+
+    def get_scored(self, texts: Iterable[str]) -> dict[str, tuple[str, float | None]]:
         texts = list(texts)
         by_key: dict[str, list[str]] = {}
         for text in texts:
             by_key.setdefault(normalise(text), []).append(text)
         keys = list(by_key)
-        found: dict[str, str] = {}
+        found: dict[str, tuple[str, float | None]] = {}
         for start in range(0, len(keys), _QUERY_CHUNK):
             chunk = keys[start:start + _QUERY_CHUNK]
             rows = self.memory.connection.execute(
-                f"SELECT source, translation FROM segments WHERE model = ? AND source IN ({','.join('?' * len(chunk))})",
-                (self.model, *chunk))
-            for source, translation in rows:
+                f"SELECT source, translation, confidence FROM segments WHERE model = ? "
+                f"AND source IN ({','.join('?' * len(chunk))})", (self.model, *chunk))
+            for source, translation, confidence in rows:
                 for text in by_key[source]:
-                    found[text] = translation
+                    found[text] = (translation, confidence)
         self.hits += len(found)
         self.misses += len(texts) - len(found)
         return found
 
-    def put_many(self, mapping: dict[str, str]) -> None:
+    def put_many(self, mapping: dict[str, str], confidences: dict[str, float | None] | None = None) -> None:
+        # A date only (not a time): what a rerun writes must not depend on the clock's seconds.
+        today = datetime.date.today().isoformat()
         with self.memory.transaction() as db:
-            db.executemany("INSERT OR IGNORE INTO segments (model, source, translation) VALUES (?, ?, ?)",
-                           [(self.model, normalise(source), target) for source, target in mapping.items()])
+            db.executemany("INSERT OR IGNORE INTO segments (model, source, translation, confidence, created) "
+                           "VALUES (?, ?, ?, ?, ?)",
+                           [(self.model, normalise(source), target, (confidences or {}).get(source), today)
+                            for source, target in mapping.items()])

@@ -18,15 +18,17 @@ import unicodedata
 from typing import Callable, Sequence
 
 from . import __version__
-from .backends import Backend
+from .backends import Backend, translate_scored
 from .chunking import split_to_fit
 from .korean import HANGUL_RE, has_hangul
+from .human import HumanTranslations
 from .numbers import digit_runs, find_numbers, unjustified_numbers
-from .results import Job, LineResult, LineWarning, Protection, ProtectionKind, SpanResult, WarningCode, summarize
+from .results import (Job, LineResult, LineWarning, Origin, Protection, ProtectionKind, SpanResult, WarningCode,
+                      summarize)
 from .segment import PAIRS, Span, latin_islands, segment
 from .terms import TermFinder
 
-__all__ = ["Pipeline", "LineResult", "summarize"]
+__all__ = ["Pipeline", "LineResult", "join_translations", "summarize"]
 
 # Title marks hold names of programmes, laws and events: their inside is translated on its own and
 # put back inside the same marks. Ordinary quotes (‘’ “” ' ") are punctuation the model handles.
@@ -36,12 +38,15 @@ _TITLE_MARKS = "「『《〈"
 class Pipeline:
     """Translate mixed Korean/English lines with one backend, an optional term finder (the
     glossary) and number rules. A translation memory, when wanted, is a backend around the model
-    backend (``mt.backends.memory.MemoryBackend``)."""
+    backend (``mt.backends.memory.MemoryBackend``); editors' approved translations (``humans``)
+    replace whole spans before anything else is planned."""
 
-    def __init__(self, backend: Backend, terms: TermFinder | None = None, protect_numbers: bool = True):
+    def __init__(self, backend: Backend, terms: TermFinder | None = None, protect_numbers: bool = True,
+                 humans: HumanTranslations | None = None):
         self.backend = backend
         self.terms = terms
         self.protect_numbers = protect_numbers
+        self.humans = humans
 
     def provenance(self) -> dict:
         return {**self.backend.provenance(), "glossary_sha256": self.terms.fingerprint if self.terms else None,
@@ -65,16 +70,23 @@ class Pipeline:
         return results
 
     def _translate_chunk(self, lines: Sequence[str], dates: Sequence[datetime.date | None]) -> list[LineResult]:
-        prepared = []
-        for line, day in zip(lines, dates):
-            body, ending = _split_ending(line)
-            spans = segment(body)
-            # Korean spans are planned in NFC, the form the matcher and number finder work in, so
-            # their offsets index the same text; the span is replaced by its translation anyway.
-            jobs = {i: self._plan(unicodedata.normalize("NFC", span.text), day)
-                    for i, span in enumerate(spans) if span.translate}
+        split = [(_split_ending(line), day) for line, day in zip(lines, dates)]
+        segmented = [segment(body) for (body, _), _ in split]
+        approved = self._human([span.text for spans in segmented for span in spans if span.translate])
+        prepared, all_jobs = [], []
+        for ((body, ending), day), spans in zip(split, segmented):
+            jobs = {}
+            for i, span in enumerate(spans):
+                if not span.translate:
+                    continue
+                if span.text in approved:
+                    jobs[i] = Job(span.text, [], output=approved[span.text], origin=Origin.HUMAN)
+                    continue
+                # Korean spans are planned in NFC, the form the matcher and number finder work in, so
+                # their offsets index the same text; the span is replaced by its translation anyway.
+                jobs[i] = self._plan(unicodedata.normalize("NFC", span.text), day)
+                all_jobs.append(jobs[i])
             prepared.append((body, ending, spans, jobs))
-        all_jobs = [job for _, _, _, jobs in prepared for job in jobs.values()]
         self._run(all_jobs)
         results = []
         for body, ending, spans, jobs in prepared:
@@ -84,7 +96,7 @@ class Pipeline:
                 translation = span.text if job is None else job.output
                 span_results.append(SpanResult(span, translation, job))
                 if job is not None:
-                    warnings.extend(_job_warnings(job, span))
+                    warnings.extend(_job_warnings(job, span, i))
                     covered, total = job.digit_coverage(digit_runs(job.text))
                     accounted, runs = accounted + covered, runs + total
             translation = _join(span_results) + ending
@@ -120,6 +132,9 @@ class Pipeline:
         protections.sort(key=lambda p: p.start)
         return Job(text, protections, children)
 
+    def _human(self, spans: list[str]) -> dict[str, str]:
+        return self.humans.human_translations(dict.fromkeys(spans)) if self.humans is not None and spans else {}
+
     def _run(self, jobs: list[Job]) -> None:
         children = [child for job in jobs for child in job.children]
         if children:
@@ -132,16 +147,27 @@ class Pipeline:
             job.model_input = _substitute(job.text, job.protections)
         self._translate_jobs(jobs)
         for job in jobs:
-            job.output = _restore(job, self.protect_numbers)
+            if job.origin is not Origin.KEPT:
+                job.output = _restore(job, self.protect_numbers)
 
     def _translate_jobs(self, jobs: list[Job]) -> None:
         limit = self.backend.max_input_tokens
         for job in jobs:
             job.inputs = split_to_fit(job.model_input, self.backend.count_tokens, limit, _replacement_ranges(job))
         unique = list(dict.fromkeys(p for job in jobs for p in job.inputs if has_hangul(p)))
-        translated = dict(zip(unique, self.backend.translate(unique) if unique else []))
+        translated = dict(zip(unique, translate_scored(self.backend, unique) if unique else []))
         for job in jobs:
-            job.output = " ".join(translated.get(p, p) for p in job.inputs).strip()
+            scored = [translated[p] for p in job.inputs if p in translated]
+            if any(s.origin is Origin.KEPT for s in scored):
+                job.output, job.origin = job.text, Origin.KEPT     # no backend translated it: left as it is
+                continue
+            job.output = " ".join(translated[p].text if p in translated else p for p in job.inputs).strip()
+            if not scored:
+                job.origin = Origin.PROTECTED
+            else:
+                job.origin = Origin.MEMORY if all(s.origin is Origin.MEMORY for s in scored) else Origin.MODEL
+                confidences = [s.confidence for s in scored if s.confidence is not None]
+                job.confidence = sum(confidences) / len(confidences) if confidences else None
 
 
 # -- helpers ------------------------------------------------------------------------------------
@@ -152,9 +178,13 @@ def _split_ending(line: str) -> tuple[str, str]:
 
 
 def _join(results: list[SpanResult]) -> str:
-    out = []
-    for result in results:
-        text = result.translation
+    return join_translations([result.translation for result in results])
+
+
+def join_translations(texts: Sequence[str]) -> str:
+    """A line's translation from its spans' translations, in order."""
+    out: list[str] = []
+    for text in texts:
         if out and text and out[-1] and out[-1][-1].isalnum() and text[0].isalnum():
             text = " " + text     # a translation must not glue onto a neighbouring word
         out.append(text)
@@ -272,25 +302,32 @@ def _insert(output: str, target: str, fraction: float) -> str:
     return f"{output[:cut]} {target} {output[cut + 1:]}"
 
 
-def _job_warnings(job: Job, span: Span) -> list[LineWarning]:
+def _job_warnings(job: Job, span: Span, index: int) -> list[LineWarning]:
+    if job.origin is Origin.HUMAN:
+        return []
+    if job.origin is Origin.KEPT:
+        return [LineWarning(WarningCode.UNTRANSLATED, f"span at {span.start}-{span.end} left untranslated "
+                            f"(no model; no editor's translation or single glossary term covers it)", index)]
     warnings = []
     if job.pieces > 1:
         warnings.append(LineWarning(WarningCode.SPLIT, f"span at {span.start}-{span.end} ({len(span.text)} chars) "
-                                    f"exceeded the model's input limit and was translated in {job.pieces} pieces"))
+                                    f"exceeded the model's input limit and was translated in {job.pieces} pieces",
+                                    index))
     for protection in job.walk():
         if protection.repaired:
             warnings.append(LineWarning(WarningCode.RESTORED, f"{protection.kind.value} {protection.source!r}: model "
-                                        f"output lacked {protection.replacement!r}; restored by koen"))
+                                        f"output lacked {protection.replacement!r}; restored by koen", index))
     for protection in job.walk():
         if protection.problem:
             warnings.append(LineWarning(WarningCode.NUMBER_KEPT, f"{protection.problem}: not read as a number; "
-                                        f"its digits are kept as written"))
+                                        f"its digits are kept as written", index))
     for number in job.removed_numbers:
-        warnings.append(LineWarning(WarningCode.REMOVED_NUMBER, f"removed number {number!r} not justified by the source"))
+        warnings.append(LineWarning(WarningCode.REMOVED_NUMBER, f"removed number {number!r} not justified by the source",
+                                    index))
     if has_hangul(job.output):
         warnings.append(LineWarning(WarningCode.HANGUL_LEFT,
-                                    f"Hangul left in the translation of span at {span.start}-{span.end}"))
+                                    f"Hangul left in the translation of span at {span.start}-{span.end}", index))
     if not job.output.strip():
         warnings.append(LineWarning(WarningCode.EMPTY_OUTPUT,
-                                    f"the model returned nothing for the span at {span.start}-{span.end}"))
+                                    f"the model returned nothing for the span at {span.start}-{span.end}", index))
     return warnings

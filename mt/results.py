@@ -7,6 +7,7 @@ import enum
 from dataclasses import asdict, dataclass, field
 from typing import Iterable
 
+from .korean import has_hangul
 from .segment import Span
 
 
@@ -21,6 +22,29 @@ class ProtectionKind(str, enum.Enum):
     @property
     def priority(self) -> int:
         return list(ProtectionKind).index(self)
+
+
+class WarningCode(str, enum.Enum):
+    """Why a span's translation is doubtful; the review queue's reasons are these codes."""
+
+    SPLIT = "split"                    # a span exceeded the model's input limit
+    RESTORED = "restored"              # a protected string was missing from the output and put back
+    REMOVED_NUMBER = "removed-number"  # a number the source does not justify was removed
+    HANGUL_LEFT = "hangul-left"
+    EMPTY_OUTPUT = "empty-output"
+    UNTRANSLATED = "untranslated"      # no backend translated it (``--backend none``): the Korean is kept
+    LOW_CONFIDENCE = "low-confidence"  # decided at review time from the recorded confidence and a threshold
+    NUMBER_KEPT = "number-kept"        # an impossible date or number: not read as one, its digits kept as written
+
+
+class Origin(str, enum.Enum):
+    """Where a Korean span's English came from."""
+
+    MODEL = "model"            # generated now by the model
+    MEMORY = "memory"          # the machine translation memory (the same model's earlier output)
+    HUMAN = "human"            # an editor's approved translation (it wins over model and memory)
+    PROTECTED = "protected"    # nothing left to translate: every part was a term, number or name
+    KEPT = "kept"              # left as it is: no backend translated it (``--backend none``)
 
 
 @dataclass
@@ -55,6 +79,8 @@ class Job:
     inputs: list[str] = field(default_factory=list)        # model_input, split to fit the model
     output: str = ""
     removed_numbers: list[str] = field(default_factory=list)
+    origin: Origin = Origin.MODEL
+    confidence: float | None = None                        # mean token log-probability (mt.backends.base)
 
     @property
     def pieces(self) -> int:
@@ -82,19 +108,11 @@ class Job:
         return accounted, len(runs)
 
 
-class WarningCode(str, enum.Enum):
-    SPLIT = "split"                    # a span exceeded the model's input limit
-    RESTORED = "restored"              # a protected string was missing from the output and put back
-    REMOVED_NUMBER = "removed-number"  # a number the source does not justify was removed
-    HANGUL_LEFT = "hangul-left"
-    EMPTY_OUTPUT = "empty-output"
-    NUMBER_KEPT = "number-kept"        # an impossible date or number kept as written (not translated)
-
-
 @dataclass(frozen=True)
 class LineWarning:
     code: WarningCode
     message: str
+    span: int | None = None          # index of the span it is about, within the line
 
     def __str__(self) -> str:
         return self.message
@@ -131,6 +149,13 @@ class LineResult:
                 entry["pieces"] = result.job.pieces
                 if result.job.pieces > 1:
                     entry["split"] = True
+                entry["origin"] = result.job.origin.value
+                entry["confidence"] = result.job.confidence
+                own = [w for w in self.warnings if w.span == len(spans)]
+                entry["flags"] = list(dict.fromkeys(w.code.value for w in own))
+                entry["warnings"] = [w.message for w in own]
+                if result.job.origin is Origin.KEPT and has_hangul(result.translation):
+                    entry["untranslated"] = True
             spans.append(entry)
         for span, p in self.protections(ProtectionKind.TERM):
             start = span.start + p.offset
@@ -164,6 +189,8 @@ class RunSummary:
     digit_runs: int = 0
     digit_runs_accounted: int = 0
     warnings: int = 0
+    untranslated_spans: int = 0      # Korean spans left as they are (``--backend none``)
+    human_spans: int = 0             # spans whose English an editor approved
 
     def add_audit(self, audit: dict) -> None:
         self.lines += 1
@@ -172,6 +199,8 @@ class RunSummary:
             if "translation" in span:
                 self.korean_spans += 1
                 self.split_spans += bool(span.get("split"))
+                self.untranslated_spans += bool(span.get("untranslated"))
+                self.human_spans += span.get("origin") == Origin.HUMAN.value
         for term in audit["terms"]:
             self.terms += 1
             self.terms_found += term["found"]
@@ -225,6 +254,10 @@ class RunSummary:
             parts.append(f"numbers {self.number_success:.0%} of {self.numbers}")
         if self.digit_runs:
             parts.append(f"digit runs accounted for {self.number_coverage:.0%} of {self.digit_runs}")
+        if self.human_spans:
+            parts.append(f"{self.human_spans} from editors")
+        if self.untranslated_spans:
+            parts.append(f"{self.untranslated_spans} left untranslated")
         return "koen: " + "; ".join(parts)
 
 

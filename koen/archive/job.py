@@ -31,6 +31,7 @@ from mt.terms import TermFinder
 from mt.textio import atomic_writer
 
 from .lock import STATE_FILE, OutdirLock, attach_state, check_records
+from .review import apply_approvals
 
 RECORDS_FILE = "records.jsonl"
 SUMMARY_FILE = "summary.json"
@@ -55,6 +56,8 @@ class JobReport:
     memory_hits: int = 0
     memory_misses: int = 0
     model_loaded: bool = False
+    approved_now: int = 0             # finished records re-rendered with editors' translations
+    untranslated_spans: int = 0       # Korean spans left as they are in the whole output (--backend none)
     outputs: list[Path] = field(default_factory=list)
 
 
@@ -118,10 +121,12 @@ class ArchiveJob:
         done = db.execute("SELECT COUNT(*) FROM job.records").fetchone()[0]
         self._sync_records_file(records_path, [line for (line,) in db.execute("SELECT line FROM job.records ORDER BY seq")])
         report = JobReport(len(scan.records), 0, done, len(scan.bad))
+        report.approved_now = self._apply_approvals(memory, records_path)
         pending = scan.records[done:]
         if pending:
             self._translate(scan.records, done, memory, records_path, report)
-        report.outputs = self._finish(scan, db)
+        report.outputs, summary = self._finish(scan, db)
+        report.untranslated_spans = summary["untranslated_spans"]
         return report
 
     def _translate(self, records: list[Record], done: int, memory: TranslationMemory, records_path: Path,
@@ -131,7 +136,7 @@ class ArchiveJob:
         glossary_hash = self.terms.fingerprint if self.terms else None
         options = getattr(getattr(model, "options", None), "__dict__", None)
         bound = memory.bind(model_identity({**model.provenance(), "glossary_sha256": glossary_hash}, options))
-        pipeline = Pipeline(MemoryBackend(model, bound), terms=self.terms)
+        pipeline = Pipeline(MemoryBackend(model, bound), terms=self.terms, humans=memory)
         provenance = pipeline.provenance()
         bar = self.progress(len(records), done) if self.progress else None
         size = max(1, self.options.chunk_records)
@@ -170,7 +175,7 @@ class ArchiveJob:
         for (index, name), result in zip(owners, results):
             translated[index][name] += result.translation
             number = line_numbers[(index, name)] = line_numbers.get((index, name), 0) + 1
-            audit = result.audit()
+            audit = _stable_origins(result.audit())
             if any(span.span.translate for span in result.spans) or audit["warnings"]:
                 del audit["source"], audit["translation"]
                 audits[index].setdefault(name, []).append({"line": number, **audit})
@@ -184,6 +189,24 @@ class ArchiveJob:
                 "warnings": warned, "provenance": provenance,
             }, ensure_ascii=False) + "\n")
         return out
+
+    def _apply_approvals(self, memory: TranslationMemory, records_path: Path) -> int:
+        """Finished records holding a span an editor approved since are patched in place (no model
+        call), in one transaction; every other record keeps its bytes."""
+        db = memory.connection
+        stored = db.execute("SELECT seq, line FROM job.records ORDER BY seq").fetchall()
+        changed = apply_approvals([json.loads(line) for _, line in stored], memory)
+        if not changed:
+            return 0
+        lines = [line for _, line in stored]
+        for index, row in changed.items():
+            lines[index] = json.dumps(row, ensure_ascii=False) + "\n"
+        with memory.transaction():
+            db.executemany("UPDATE job.records SET line = ? WHERE seq = ?",
+                           [(lines[index], stored[index][0]) for index in changed])
+        with atomic_writer(records_path, "wb") as handle:
+            handle.write("".join(lines).encode("utf-8"))
+        return len(changed)
 
     # -- files -----------------------------------------------------------------------------------
 
@@ -217,7 +240,7 @@ class ArchiveJob:
         with atomic_writer(path, "wb") as handle:
             handle.write(data)
 
-    def _finish(self, scan: Scan, db) -> list[Path]:
+    def _finish(self, scan: Scan, db) -> tuple[list[Path], dict]:
         committed = [line for (line,) in db.execute("SELECT line FROM job.records ORDER BY seq")]
         check_records(self.outdir / RECORDS_FILE, committed, len(scan.records))
         rows = [json.loads(line) for line in committed]
@@ -230,13 +253,24 @@ class ArchiveJob:
         summary = _summarize(rows, scan, self.reader.describe())
         target = self.outdir / SUMMARY_FILE
         self._write(target, (json.dumps(summary, ensure_ascii=False, indent=2) + "\n").encode("utf-8"))
-        return [self.outdir / RECORDS_FILE, *outputs, target]
+        return [self.outdir / RECORDS_FILE, *outputs, target], summary
 
     def _fingerprint(self, scan: Scan) -> str:
         identity = {"input": scan.fingerprint, "reader": self.reader.describe(), "settings": self.settings,
                     "skipped": [bad.position for bad in scan.bad], "chunk_records": self.options.chunk_records,
                     "default_date": self.options.default_date.isoformat() if self.options.default_date else None}
         return hashlib.sha256(json.dumps(identity, sort_keys=True, default=str).encode("utf-8")).hexdigest()
+
+
+def _stable_origins(audit: dict) -> dict:
+    """Records say ``model`` for machine English whether the model made it now or earlier (the
+    machine memory holds exactly its output): a resumed, redone or shared-memory run must write
+    the same bytes as one uninterrupted run. How many segments came from the memory is in the
+    run's report instead."""
+    for span in audit["spans"]:
+        if span.get("origin") == "memory":
+            span["origin"] = "model"
+    return audit
 
 
 def _summarize(rows: list[dict], scan: Scan, reader: dict) -> dict:

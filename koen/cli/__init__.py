@@ -13,7 +13,7 @@ from mt import __version__
 from mt.errors import KoenError
 from mt.textio import check_argv
 
-from . import archive, glossary, model, translate
+from . import archive, glossary, memory, model, review, translate
 from . import eval as evaluation
 
 app = typer.Typer(
@@ -43,6 +43,8 @@ app.add_typer(model.app, name="model")
 app.add_typer(archive.app, name="archive", help="Translate whole archives: resumable, with a translation memory.")
 app.add_typer(glossary.app, name="glossary", help="Edit, lint, match and exchange the terminology glossary.")
 app.add_typer(evaluation.app, name="eval", help="Score translations, compare systems, gate regressions.")
+app.add_typer(review.app, name="review", help="Review flagged machine translations; approved English is reused.")
+app.add_typer(memory.app, name="memory", help="Export and import the translation memory (TMX, TSV).")
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -16,10 +16,10 @@ from mt.backends.checkpoint import fingerprint, resolve_checkpoint
 from mt.errors import KoenError
 
 from ..archive.job import ArchiveJob, JobOptions
-from ..compose import load_terms, make_backend
+from ..compose import NO_CHECKPOINT, load_terms, make_backend
 from ..progress import record_progress
-from .options import (DEFAULT_MODEL, BackendName, BatchSize, BeamSize, ComputeType, DateOption, Device, DeviceOption,
-                      Dtype, Glossary, Model, parse_date, resolve_glossary)
+from .options import (DEFAULT_MODEL, EXIT_UNTRANSLATED, BackendName, BatchSize, BeamSize, ComputeType, DateOption,
+                      Device, DeviceOption, Dtype, Glossary, Model, parse_date, resolve_glossary)
 
 app = typer.Typer(no_args_is_help=True, help="Translate whole archives: resumable, with a translation memory.")
 
@@ -64,7 +64,9 @@ def translate(
 ) -> None:
     """Translate every record of an archive into OUTDIR: records.jsonl (source, translation, audit,
     provenance per record), rendered/ (the archive in its own layout) and summary.json.
-    Interrupted runs resume where they stopped; repeated segments come from the memory."""
+    Interrupted runs resume where they stopped; repeated segments come from the memory; spans
+    editors approved (`koen review`) replace the machine English, also in finished records.
+    Exit status 3: some Korean span stayed untranslated (--backend none)."""
     default_date = parse_date(date)
     text_fields = tuple(name.strip() for name in fields.split(",") if name.strip())
     if not text_fields:
@@ -72,7 +74,7 @@ def translate(
     reader = open_reader(input, format, RowFields(text_fields, id_field or None, date_field or None), split)
     glossary_path = resolve_glossary(glossary)
     terms = load_terms(glossary_path)
-    settings = {"model": model, "model_revision": _model_revision(model) if backend != "romanize" else None,
+    settings = {"model": model, "model_revision": _model_revision(model) if backend not in NO_CHECKPOINT else None,
                 "backend": backend, "device": device.value, "batch_size": batch_size, "beam_size": beam_size,
                 "compute_type": compute_type, "dtype": dtype,
                 "glossary_sha256": hashlib.sha256(Path(glossary_path).read_bytes()).hexdigest() if glossary_path else None}
@@ -92,7 +94,12 @@ def translate(
     parts.append(f"{report.translated_now} translated now")
     if report.skipped:
         parts.append(f"{report.skipped} skipped")
+    if report.approved_now:
+        parts.append(f"{report.approved_now} re-rendered with editors' translations")
     if looked_up:
         parts.append(f"segments: {report.memory_hits} from memory, {report.memory_misses} by the model")
     print("koen: " + "; ".join(parts), file=sys.stderr)
     print(f"koen: wrote {', '.join(str(p) for p in report.outputs)}", file=sys.stderr)
+    if report.untranslated_spans:
+        print(f"koen: {report.untranslated_spans} Korean span(s) left untranslated (see summary.json)", file=sys.stderr)
+        raise typer.Exit(EXIT_UNTRANSLATED)

@@ -15,7 +15,8 @@ from mt.backends.checkpoint import DEFAULT_MODEL
 from mt.errors import KoenError
 
 __all__ = ["DEFAULT_MODEL", "Model", "BackendName", "Device", "DeviceOption", "BatchSize", "BeamSize", "Dtype",
-           "ComputeType", "Glossary", "EditedGlossary", "DateOption", "edited_path", "parse_date", "resolve_glossary"]
+           "ComputeType", "Glossary", "EditedGlossary", "DateOption", "EXIT_UNTRANSLATED", "edited_path", "parse_date",
+           "resolve_glossary"]
 
 
 class Device(str, enum.Enum):
@@ -59,7 +60,10 @@ def edited_path(glossary: Optional[Path]) -> Path:
 
 
 Model = Annotated[str, typer.Option("--model", "-m", help="Hub id or local checkpoint directory.")]
-BackendName = Annotated[str, typer.Option("--backend", help=" | ".join(["transformers", "ctranslate2", "romanize"]))]
+BackendName = Annotated[str, typer.Option("--backend", help=" | ".join(
+    ["transformers", "ctranslate2", "romanize", "none (no model: glossary and editors' translations only)"]))]
+# Exit status when the output still holds Korean no backend translated (``--backend none``).
+EXIT_UNTRANSLATED = 3
 DeviceOption = Annotated[Device, typer.Option("--device", help="auto picks CUDA when present.")]
 BatchSize = Annotated[int, typer.Option("--batch-size", min=1, help="Model inputs per batch.")]
 BeamSize = Annotated[int, typer.Option("--beam-size", min=1, help="Beam width (1 = greedy).")]

@@ -30,6 +30,9 @@ def serve_command(
     beam_size: BeamSize = 1,
     dtype: Dtype = "auto",
     compute_type: ComputeType = "default",
+    archive_output: Optional[Path] = typer.Option(None, "--archive-output", help="An archive job's OUTDIR: adds the Review page over its flagged spans."),
+    memory: Optional[Path] = typer.Option(None, "--memory", help="With --archive-output: its translation memory (default OUTDIR/translation-memory.sqlite)."),
+    threshold: Optional[float] = typer.Option(None, "--threshold", help="With --archive-output: flag spans whose confidence is below this."),
 ) -> None:
     """Serve the editors' workbench: search, edit, approve candidates, see concordances.
 
@@ -49,6 +52,8 @@ def serve_command(
     load = functools.partial(make_backend, model=model, backend=backend, device=device.value,
                              batch_size=batch_size, beam_size=beam_size, dtype=dtype, compute_type=compute_type)
     label = backend if backend == "romanize" else f"{backend} {model}"
-    app = create_app(path, archive, load_backend=load, backend_label=label, allowed_hosts=sorted(hosts))
-    typer.echo(f"koen glossary workbench on {server_url(host, port)} editing {path} (Ctrl-C to stop)", err=True)
+    app = create_app(path, archive, load_backend=load, backend_label=label, allowed_hosts=sorted(hosts),
+                     archive_output=archive_output, memory=memory, threshold=threshold)
+    page = "review" if archive_output else ""
+    typer.echo(f"koen glossary workbench on {server_url(host, port)}{page} editing {path} (Ctrl-C to stop)", err=True)
     uvicorn.run(app, host=host, port=port, log_level="warning")

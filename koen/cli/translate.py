@@ -10,14 +10,15 @@ from typing import Optional
 import typer
 
 from mt.errors import KoenError, located
+from mt.memory import TranslationMemory
 from mt.qa import check_lines
 from mt.results import WarningCode, summarize
 from mt.textio import atomic_writer, check_writable, read_lines, refuse_same_file
 
 from ..compose import build_pipeline
 from ..progress import progress
-from .options import (DEFAULT_MODEL, BackendName, BatchSize, BeamSize, ComputeType, DateOption, Device, DeviceOption,
-                      Dtype, Glossary, Model, parse_date, resolve_glossary)
+from .options import (DEFAULT_MODEL, EXIT_UNTRANSLATED, BackendName, BatchSize, BeamSize, ComputeType, DateOption,
+                      Device, DeviceOption, Dtype, Glossary, Model, parse_date, resolve_glossary)
 
 
 class OutputFormat(str, enum.Enum):
@@ -39,16 +40,21 @@ def translate(
     date: DateOption = None,
     dtype: Dtype = "auto",
     compute_type: ComputeType = "default",
+    memory: Optional[str] = typer.Option(None, "--memory", help="Translation memory file (e.g. an archive job's "
+                                         "OUTDIR/translation-memory.sqlite): reuses machine segments, and "
+                                         "editors' approved translations win."),
 ) -> None:
-    """Translate the Korean in mixed Korean/English text; English, bullets and layout stay as they are."""
+    """Translate the Korean in mixed Korean/English text; English, bullets and layout stay as they are.
+    Exit status 3: some Korean span stayed untranslated (--backend none)."""
     day = parse_date(date)
     refuse_same_file(output, input, glossary)
     lines = None if input == "-" else read_lines(input)   # a bad file fails before a model loads
     if output:
         check_writable(output)
+    tm = TranslationMemory(memory) if memory else None
     pipeline = build_pipeline(model=model, backend=backend, device=device.value, batch_size=batch_size,
                               beam_size=beam_size, glossary=resolve_glossary(glossary), dtype=dtype,
-                              compute_type=compute_type)
+                              compute_type=compute_type, memory=tm)
     if lines is None:
         lines = read_lines(input)
     with progress(len(lines), disable=len(lines) <= 1) as bar:
@@ -72,8 +78,10 @@ def translate(
     else:
         sys.stdout.write(text)
         sys.stdout.flush()
-    if summary.terms or summary.numbers or summary.split_spans:
+    if summary.terms or summary.numbers or summary.split_spans or summary.untranslated_spans or summary.human_spans:
         print(summary.line(), file=sys.stderr)
+    if summary.untranslated_spans:
+        raise typer.Exit(EXIT_UNTRANSLATED)
 
 
 def check(

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Callable, Protocol, Sequence, runtime_checkable
 
 from ..errors import KoenError
+from ..results import Origin
 
 
 @dataclass(frozen=True)
@@ -23,8 +24,22 @@ class GenerationOptions:
                 or min(limit, int(input_tokens * 2) + 16))
 
 
+@dataclass(frozen=True)
+class Scored:
+    """One output with how sure the model was: ``confidence`` is the mean log-probability of the
+    generated tokens (end-of-sentence included, forced language/prefix tokens excluded), the same
+    definition for every model backend; ``None`` where no model scored it."""
+
+    text: str
+    confidence: float | None = None
+    origin: Origin = Origin.MODEL
+
+
 @runtime_checkable
 class Backend(Protocol):
+    """What every backend implements. A backend may also offer ``translate_scored(texts) ->
+    list[Scored]``; ``translate_scored`` below uses it when present."""
+
     name: str
     max_input_tokens: int
 
@@ -36,6 +51,18 @@ class Backend(Protocol):
 
     def provenance(self) -> dict:
         """What produced the output: backend, model id or path, revision, device, precision."""
+
+
+def translate_scored(backend: Backend, texts: Sequence[str]) -> list[Scored]:
+    """The backend's scored outputs, or its plain outputs with no confidence."""
+    scored = getattr(backend, "translate_scored", None)
+    if scored is not None:
+        return scored(texts)
+    return [Scored(text) for text in backend.translate(texts)]
+
+
+def mean_log_prob(token_log_probs: Sequence[float]) -> float | None:
+    return sum(token_log_probs) / len(token_log_probs) if token_log_probs else None
 
 
 @dataclass

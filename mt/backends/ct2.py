@@ -14,7 +14,7 @@ import tempfile
 from pathlib import Path
 from typing import Sequence
 
-from .base import GenerationOptions, register_backend
+from .base import GenerationOptions, Scored, register_backend
 from .checkpoint import (
     KOEN_META,
     Checkpoint,
@@ -83,10 +83,17 @@ class CTranslate2Backend:
         return count_tokens(self.tokenizer, texts)
 
     def translate(self, texts: Sequence[str]) -> list[str]:
+        return [scored.text for scored in self.translate_scored(texts)]
+
+    def translate_scored(self, texts: Sequence[str]) -> list[Scored]:
+        """With ``return_scores`` and the default ``length_penalty=1``, CTranslate2's score is the
+        sum of the generated tokens' log-probabilities (end token included; banned tokens removed
+        from the distribution) divided by their number: already the per-token mean that the
+        transformers backend computes (checked against ``score_batch`` in docs/review.md)."""
         texts = list(texts)
         ids = self.tokenizer(texts, add_special_tokens=True)["input_ids"]
         tokens = [self.tokenizer.convert_ids_to_tokens(row) for row in ids]
-        outputs: list[str] = [""] * len(texts)
+        outputs: list[Scored] = [Scored("")] * len(texts)
         for batch in length_sorted_batches([len(row) for row in ids], self.options.batch_size):
             longest = max(len(ids[i]) for i in batch)
             if longest > self.max_input_tokens + 2:
@@ -100,11 +107,11 @@ class CTranslate2Backend:
                 min_decoding_length=(fixed + len(self._prefix)) if fixed else 0,
                 target_prefix=[self._prefix] * len(batch) if self._prefix else None,
                 suppress_sequences=self._suppress,
-                return_scores=False,
+                return_scores=True,
             )
             for index, result in zip(batch, results):
                 hypothesis = self.tokenizer.convert_tokens_to_ids(result.hypotheses[0])
-                outputs[index] = decode(self.tokenizer, self.family, hypothesis)
+                outputs[index] = Scored(decode(self.tokenizer, self.family, hypothesis), float(result.scores[0]))
         return outputs
 
     def provenance(self) -> dict:

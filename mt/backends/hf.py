@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Sequence
 
 from ..errors import KoenError
-from .base import GenerationOptions, register_backend
+from .base import GenerationOptions, Scored, mean_log_prob, register_backend
 from .checkpoint import (
     DEFAULT_MODEL,
     count_tokens,
@@ -59,10 +59,13 @@ class TransformersBackend:
         return count_tokens(self.tokenizer, texts)
 
     def translate(self, texts: Sequence[str]) -> list[str]:
-        import torch
+        return [scored.text for scored in self.translate_scored(texts)]
+
+    def translate_scored(self, texts: Sequence[str]) -> list[Scored]:
+        import torch  # heavy optional dependency: loaded with the backend only
 
         texts = list(texts)
-        outputs: list[str] = [""] * len(texts)
+        outputs: list[Scored] = [Scored("")] * len(texts)
         lengths = self.count_tokens(texts)
         for batch in length_sorted_batches(lengths, self.options.batch_size):
             longest = max(lengths[i] for i in batch)
@@ -70,10 +73,31 @@ class TransformersBackend:
                 raise ValueError(f"input of {longest} tokens exceeds the model limit; split it before translating")
             encoded = self.tokenizer([texts[i] for i in batch], return_tensors="pt", padding=True).to(self.device)
             with torch.inference_mode():
-                generated = self.model.generate(**encoded, **self._generation_kwargs(longest))
-            for index, row in zip(batch, generated.tolist()):
-                outputs[index] = decode(self.tokenizer, self.family, row)
+                generated = self.model.generate(**encoded, **self._generation_kwargs(longest),
+                                                output_scores=True, return_dict_in_generate=True)
+                # Log-softmax over the processed scores: the distribution decoding chose from, banned
+                # tokens removed, which is what CTranslate2's return_scores reports too.
+                steps = self.model.compute_transition_scores(generated.sequences, generated.scores,
+                                                             getattr(generated, "beam_indices", None),
+                                                             normalize_logits=True)
+            for index, row, scores in zip(batch, generated.sequences.tolist(), steps.float().tolist()):
+                outputs[index] = Scored(decode(self.tokenizer, self.family, row),
+                                        mean_log_prob(self._generated_scores(row[1:], scores)))
         return outputs
+
+    def _generated_scores(self, tokens: list[int], scores: list[float]) -> list[float]:
+        """Log-probabilities of the generated tokens up to and including the end of sentence; a
+        forced language code is no choice of the model's and is left out (as CTranslate2's prefix)."""
+        eos = self.model.generation_config.eos_token_id
+        ends = set(eos if isinstance(eos, list) else [eos])
+        kept = []
+        for position, (token, score) in enumerate(zip(tokens, scores)):
+            if position == 0 and self._forced_bos is not None:
+                continue
+            kept.append(score)
+            if token in ends:
+                break
+        return kept
 
     def _generation_kwargs(self, input_tokens: int) -> dict:
         fixed = self.options.fixed_output_tokens
