@@ -38,6 +38,9 @@ def _register() -> None:
     app.add_typer(eval_app, name="eval", help="Score translations, compare systems, gate regressions.")
     _registered = True
     app.add_typer(__import__("mt.archive.cli", fromlist=["app"]).app, name="archive", help="Translate whole archives: resumable, with a translation memory.")
+    from .archive.engine import register_engines       # issue 13: --engine ray
+
+    register_engines(__import__("mt.archive.cli", fromlist=["register_engine"]).register_engine)
 
 
 def main(argv: list[str] | None = None) -> None:

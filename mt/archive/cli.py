@@ -6,7 +6,7 @@ import datetime
 import hashlib
 import sys
 from pathlib import Path
-from typing import Optional
+from typing import Callable, Optional
 
 import typer
 
@@ -14,6 +14,25 @@ from ..backends.checkpoint import DEFAULT_MODEL
 from ..errors import KoenError
 
 app = typer.Typer(no_args_is_help=True, help="Translate whole archives: resumable, with a translation memory.")
+
+
+# -- engines (issue 13): koen/ registers engines other than "local" here (mt/ never imports koen/).
+# A factory takes (pipeline_options, address=, workers=, cpus_per_worker=, gpus_per_worker=) and
+# returns an object with make_pipeline(), run(work), summary() and report_lines().
+ENGINES: dict[str, Callable] = {}
+
+
+def register_engine(name: str, factory: Callable) -> None:
+    ENGINES[name] = factory
+
+
+def make_engine(name: str, pipeline_options: dict, **engine_options):
+    """None for the local engine (the job translates in this process), else the registered engine."""
+    if name == "local":
+        return None
+    if name not in ENGINES:
+        raise KoenError(f"--engine {name}: expected one of {', '.join(['local', *sorted(ENGINES)])}")
+    return ENGINES[name](pipeline_options, **engine_options)
 
 
 @app.callback()
@@ -68,6 +87,12 @@ def translate(
     redo: bool = typer.Option(False, "--redo", help="Start the job in OUTDIR over (the memory is kept)."),
     chunk_records: int = typer.Option(16, "--chunk-records", min=1,
                                       help="Records per committed chunk (work lost to a kill is at most one chunk)."),
+    engine: str = typer.Option("local", "--engine", help="local | ray (model workers on a Ray cluster; pip install 'koen[ray]')."),
+    address: Optional[str] = typer.Option(None, "--address", help="ray: cluster to join ('auto' or ray://host:port); "
+                                                                    "default: start a local Ray instance."),
+    workers: int = typer.Option(1, "--workers", min=1, help="ray: model-holding worker actors."),
+    cpus_per_worker: float = typer.Option(1, "--cpus-per-worker", min=0.01, help="ray: CPUs (and threads) per worker."),
+    gpus_per_worker: float = typer.Option(0, "--gpus-per-worker", min=0, help="ray: GPUs per worker (1 puts it on a GPU)."),
 ) -> None:
     """Translate every record of an archive into OUTDIR: records.jsonl (source, translation, audit,
     provenance per record), rendered/ (the archive in its own layout) and summary.json.
@@ -94,20 +119,24 @@ def translate(
                 "compute_type": compute_type, "dtype": dtype,
                 "glossary_sha256": hashlib.sha256(Path(glossary_path).read_bytes()).hexdigest() if glossary_path else None}
 
+    pipeline_options = dict(model=model, backend=backend, device=device, batch_size=batch_size, beam_size=beam_size,
+                            glossary=glossary_path, dtype=dtype, compute_type=compute_type)
+    runner = make_engine(engine, pipeline_options, address=address, workers=workers,
+                         cpus_per_worker=cpus_per_worker, gpus_per_worker=gpus_per_worker)
+
     def make_pipeline():
         from ..pipeline import Pipeline
 
-        return Pipeline.from_options(model=model, backend=backend, device=device, batch_size=batch_size,
-                                     beam_size=beam_size, glossary=glossary_path, dtype=dtype, compute_type=compute_type)
+        return Pipeline.from_options(**pipeline_options)
 
     def progress(total: int, initial: int):
         return tqdm(total=total, initial=initial, unit="record", desc="translate", file=sys.stderr,
                     dynamic_ncols=True, smoothing=0.1)
 
-    job = ArchiveJob(reader, outdir, make_pipeline, settings, memory_path=memory,
+    job = ArchiveJob(reader, outdir, runner.make_pipeline if runner else make_pipeline, settings, memory_path=memory,
                      options=JobOptions(chunk_records=chunk_records, skip_bad=skip_bad, redo=redo,
                                         default_date=default_date),
-                     progress=progress)
+                     progress=progress, engine=runner)
     report = job.run()
     looked_up = report.memory_hits + report.memory_misses
     parts = [f"{report.records} records"]
@@ -119,4 +148,6 @@ def translate(
     if looked_up:
         parts.append(f"segments: {report.memory_hits} from memory, {report.memory_misses} by the model")
     print("koen: " + "; ".join(parts), file=sys.stderr)
+    for line in runner.report_lines() if runner else []:
+        print(f"koen: {line}", file=sys.stderr)
     print(f"koen: wrote {', '.join(str(p) for p in report.outputs)}", file=sys.stderr)

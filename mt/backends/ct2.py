@@ -50,7 +50,7 @@ class CTranslate2Backend:
     name = "ctranslate2"
 
     def __init__(self, model: str, device: str = "auto", compute_type: str = "default",
-                 options: GenerationOptions = GenerationOptions(), **_ignored):
+                 options: GenerationOptions = GenerationOptions(), threads: int = 0, **_ignored):
         import ctranslate2
 
         self.options = options
@@ -65,7 +65,7 @@ class CTranslate2Backend:
         try:
             self.translator = ctranslate2.Translator(self.checkpoint.location, device=self.device,
                                                      compute_type=compute_type, inter_threads=1,
-                                                     intra_threads=cpu_threads() if self.device == "cpu" else 0)
+                                                     intra_threads=(threads or cpu_threads()) if self.device == "cpu" else 0)
         except (RuntimeError, ValueError) as exc:
             raise KoenError(f"{model}: CTranslate2 cannot load this model ({exc})") from None
         self.tokenizer = load_tokenizer(self.checkpoint)
