@@ -54,6 +54,13 @@ def worker_device(device: str, gpus_per_worker: float) -> str:
     return device
 
 
+def generation_options(options: dict) -> GenerationOptions:
+    """The decoding options ``Pipeline.from_options`` makes of the same settings."""
+    return GenerationOptions(beam_size=options["beam_size"], batch_size=options["batch_size"],
+                             max_output_tokens=options.get("max_output_tokens"),
+                             fixed_output_tokens=options.get("fixed_output_tokens"))
+
+
 class PlanningBackend:
     """Tokenizer, limit and provenance of a model backend, without its weights. Never translates."""
 
@@ -77,14 +84,14 @@ class PlanningBackend:
 def planning_backend(options: dict, device: str):
     """The driver's stand-in for ``load_backend(options['backend'], ...)`` with the same provenance."""
     name = backend_name(options["backend"])
-    generation = GenerationOptions(beam_size=options["beam_size"], batch_size=options["batch_size"])
+    generation = generation_options(options)
     if name in EXACT_BACKENDS:
         return load_backend(name)
     model = options["model"]
     checkpoint = resolve_checkpoint(model)
     tokenizer = load_tokenizer(checkpoint)
     if name == "transformers":
-        from transformers import AutoConfig
+        from transformers import AutoConfig   # late, as in mt/backends: it loads torch
 
         config = load_pretrained(AutoConfig, checkpoint)
         family = family_for(config.model_type, tokenizer, model)

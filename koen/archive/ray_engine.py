@@ -42,6 +42,7 @@ from .planning import (
     OverlayMemory,
     ServedBackend,
     backend_name,
+    generation_options,
     planning_backend,
     planning_pipeline,
     worker_device,
@@ -207,7 +208,7 @@ class RayEngine:
         ray = self.ray
         spec = {"backend": self.backend, "model": self.options["model"], "device": self.device,
                 "dtype": self.options["dtype"], "compute_type": self.options["compute_type"],
-                "options": {"beam_size": self.options["beam_size"], "batch_size": self.options["batch_size"]},
+                "options": generation_options(self.options).__dict__,
                 "threads": max(1, int(self.cpus))}
         rows = [{"id": index, "texts": json.dumps(list(batch), ensure_ascii=False)} for index, batch in enumerate(batches)]
         resources = {"num_gpus": self.gpus} if self.gpus else {}
