@@ -24,7 +24,7 @@ from mt.archive.base import ArchiveReader, Record, Scan, require_records
 from mt.backends import Backend
 from mt.backends.memory import MemoryBackend
 from mt.errors import KoenError
-from mt.memory import TranslationMemory, model_identity
+from mt.memory import BoundMemory, TranslationMemory, model_identity
 from mt.pipeline import Pipeline
 from mt.results import RunSummary
 from mt.terms import TermFinder
@@ -61,6 +61,27 @@ class JobReport:
     outputs: list[Path] = field(default_factory=list)
 
 
+# -- engine seam (issue 13) ------------------------------------------------------------------------
+# The job hands its pending chunks to an engine: ``engine.run(work)`` must call ``work.commit`` for
+# every chunk, in order, with a pipeline whose output equals ``work.pipeline``'s (the Ray engine
+# serves model outputs it computed elsewhere). ``engine.summary()`` adds keys to summary.json.
+# No engine means the local one below (koen/archive/engine.py: the engines and their protocol).
+
+@dataclass
+class ChunkWork:
+    pipeline: Pipeline                  # the job's pipeline (a MemoryBackend around the model)
+    memory: BoundMemory                 # the job's memory, bound to the model identity
+    chunks: list[tuple[int, list[Record]]]        # (sequence number of the first record, records)
+    commit: Callable                    # commit(pipeline, start, chunk): translate, store, append, count
+    translate: Callable                 # translate(pipeline, chunk) -> record lines, nothing stored
+    bar: object = None                  # the progress bar, or None
+
+
+def run_locally(work: ChunkWork) -> None:
+    for start, chunk in work.chunks:
+        work.commit(work.pipeline, start, chunk)
+
+
 class ArchiveJob:
     """Translate every record of ``reader`` into ``outdir``.
 
@@ -72,7 +93,7 @@ class ArchiveJob:
     def __init__(self, reader: ArchiveReader, outdir: str | Path, make_backend: Callable[[], Backend],
                  settings: dict, terms: TermFinder | None = None, memory_path: str | Path | None = None,
                  options: JobOptions = JobOptions(), warn: Callable[[str], None] | None = None,
-                 progress: Callable | None = None):
+                 progress: Callable | None = None, engine=None):
         self.reader = reader
         self.outdir = Path(outdir)
         self.make_backend = make_backend
@@ -82,6 +103,7 @@ class ArchiveJob:
         self.options = options
         self.warn = warn or (lambda message: print(f"koen: {message}", file=sys.stderr))
         self.progress = progress
+        self.engine = engine              # None: translate here (see ChunkWork)
 
     # -- the run -------------------------------------------------------------------------------
 
@@ -140,17 +162,21 @@ class ArchiveJob:
         provenance = pipeline.provenance()
         bar = self.progress(len(records), done) if self.progress else None
         size = max(1, self.options.chunk_records)
+
+        def commit(chunk_pipeline, start: int, chunk: list[Record]) -> None:
+            with memory.transaction() as db:
+                lines = self._translate_chunk(chunk_pipeline, chunk, provenance)
+                db.executemany("INSERT INTO job.records (seq, position, line) VALUES (?, ?, ?)",
+                               [(start + i, record.position, line) for i, (record, line) in enumerate(zip(chunk, lines))])
+            self._append(records_path, lines)
+            report.translated_now += len(chunk)
+            if bar is not None:
+                bar.update(len(chunk))
+
+        work = ChunkWork(pipeline, bound, [(start, records[start:start + size]) for start in range(done, len(records), size)],
+                         commit, lambda chunk_pipeline, chunk: self._translate_chunk(chunk_pipeline, chunk, provenance), bar)
         try:
-            for start in range(done, len(records), size):
-                chunk = records[start:start + size]
-                with memory.transaction() as db:
-                    lines = self._translate_chunk(pipeline, chunk, provenance)
-                    db.executemany("INSERT INTO job.records (seq, position, line) VALUES (?, ?, ?)",
-                                   [(start + i, record.position, line) for i, (record, line) in enumerate(zip(chunk, lines))])
-                self._append(records_path, lines)
-                report.translated_now += len(chunk)
-                if bar is not None:
-                    bar.update(len(chunk))
+            (self.engine.run if self.engine is not None else run_locally)(work)
         finally:
             if bar is not None:
                 bar.close()
@@ -251,6 +277,8 @@ class ArchiveJob:
             self._write(target, rendered.data)
             outputs.append(target)
         summary = _summarize(rows, scan, self.reader.describe())
+        if self.engine is not None:
+            summary.update(self.engine.summary())
         target = self.outdir / SUMMARY_FILE
         self._write(target, (json.dumps(summary, ensure_ascii=False, indent=2) + "\n").encode("utf-8"))
         return [self.outdir / RECORDS_FILE, *outputs, target], summary

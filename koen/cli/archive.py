@@ -15,6 +15,7 @@ from mt.archive.rows import RowFields
 from mt.backends.checkpoint import fingerprint, resolve_checkpoint
 from mt.errors import KoenError
 
+from ..archive.engine import make_engine
 from ..archive.job import ArchiveJob, JobOptions
 from ..compose import NO_CHECKPOINT, load_terms, make_backend
 from ..progress import record_progress
@@ -61,6 +62,12 @@ def translate(
     redo: bool = typer.Option(False, "--redo", help="Start the job in OUTDIR over (the memory is kept)."),
     chunk_records: int = typer.Option(16, "--chunk-records", min=1,
                                       help="Records per committed chunk (work lost to a kill is at most one chunk)."),
+    engine: str = typer.Option("local", "--engine", help="local | ray (model workers on a Ray cluster; pip install 'koen[ray]')."),
+    address: Optional[str] = typer.Option(None, "--address", help="ray: cluster to join ('auto' or ray://host:port); "
+                                                                    "default: start a local Ray instance."),
+    workers: int = typer.Option(1, "--workers", min=1, help="ray: model-holding worker actors."),
+    cpus_per_worker: float = typer.Option(1, "--cpus-per-worker", min=0.01, help="ray: CPUs (and threads) per worker."),
+    gpus_per_worker: float = typer.Option(0, "--gpus-per-worker", min=0, help="ray: GPUs per worker (1 puts it on a GPU)."),
 ) -> None:
     """Translate every record of an archive into OUTDIR: records.jsonl (source, translation, audit,
     provenance per record), rendered/ (the archive in its own layout) and summary.json.
@@ -79,13 +86,16 @@ def translate(
                 "compute_type": compute_type, "dtype": dtype,
                 "glossary_sha256": hashlib.sha256(Path(glossary_path).read_bytes()).hexdigest() if glossary_path else None}
 
-    load_model = functools.partial(make_backend, model=model, backend=backend, device=device.value,
-                                   batch_size=batch_size, beam_size=beam_size, dtype=dtype, compute_type=compute_type)
+    backend_options = dict(model=model, backend=backend, device=device.value, batch_size=batch_size,
+                           beam_size=beam_size, dtype=dtype, compute_type=compute_type)
+    runner = make_engine(engine, backend_options, address=address, workers=workers,
+                         cpus_per_worker=cpus_per_worker, gpus_per_worker=gpus_per_worker)
+    load_model = runner.make_backend if runner else functools.partial(make_backend, **backend_options)
 
     job = ArchiveJob(reader, outdir, load_model, settings, terms=terms, memory_path=memory,
                      options=JobOptions(chunk_records=chunk_records, skip_bad=skip_bad, redo=redo,
                                         default_date=default_date),
-                     progress=record_progress)
+                     progress=record_progress, engine=runner)
     report = job.run()
     looked_up = report.memory_hits + report.memory_misses
     parts = [f"{report.records} records"]
@@ -99,6 +109,8 @@ def translate(
     if looked_up:
         parts.append(f"segments: {report.memory_hits} from memory, {report.memory_misses} by the model")
     print("koen: " + "; ".join(parts), file=sys.stderr)
+    for line in runner.report_lines() if runner else []:
+        print(f"koen: {line}", file=sys.stderr)
     print(f"koen: wrote {', '.join(str(p) for p in report.outputs)}", file=sys.stderr)
     if report.untranslated_spans:
         print(f"koen: {report.untranslated_spans} Korean span(s) left untranslated (see summary.json)", file=sys.stderr)

@@ -61,8 +61,18 @@ def translate_scored(backend: Backend, texts: Sequence[str]) -> list[Scored]:
     return [Scored(text) for text in backend.translate(texts)]
 
 
+# Confidence is recorded to 4 decimals: enough to rank and threshold, and the same whatever the
+# thread count or machine that decoded it (float sums differ in their last bits across those), so
+# records stay byte-identical between the local engine and Ray workers.
+CONFIDENCE_DECIMALS = 4
+
+
+def confidence(mean: float | None) -> float | None:
+    return None if mean is None else round(float(mean), CONFIDENCE_DECIMALS)
+
+
 def mean_log_prob(token_log_probs: Sequence[float]) -> float | None:
-    return sum(token_log_probs) / len(token_log_probs) if token_log_probs else None
+    return confidence(sum(token_log_probs) / len(token_log_probs)) if token_log_probs else None
 
 
 @dataclass

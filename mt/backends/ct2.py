@@ -14,7 +14,7 @@ import tempfile
 from pathlib import Path
 from typing import Sequence
 
-from .base import GenerationOptions, Scored, register_backend
+from .base import GenerationOptions, Scored, confidence, register_backend
 from .checkpoint import (
     KOEN_META,
     Checkpoint,
@@ -55,7 +55,7 @@ class CTranslate2Backend:
     name = "ctranslate2"
 
     def __init__(self, model: str, device: str = "auto", compute_type: str = "default",
-                 options: GenerationOptions = GenerationOptions(), **_ignored):
+                 options: GenerationOptions = GenerationOptions(), threads: int = 0, **_ignored):
         import ctranslate2
 
         self.options = options
@@ -70,7 +70,7 @@ class CTranslate2Backend:
         try:
             self.translator = ctranslate2.Translator(self.checkpoint.location, device=self.device,
                                                      compute_type=compute_type, inter_threads=1,
-                                                     intra_threads=cpu_threads() if self.device == "cpu" else 0)
+                                                     intra_threads=(threads or cpu_threads()) if self.device == "cpu" else 0)
         except (RuntimeError, ValueError) as exc:
             raise KoenError(f"{model}: CTranslate2 cannot load this model ({exc})") from None
         self.tokenizer = load_tokenizer(self.checkpoint)
@@ -111,7 +111,7 @@ class CTranslate2Backend:
             )
             for index, result in zip(batch, results):
                 hypothesis = self.tokenizer.convert_tokens_to_ids(result.hypotheses[0])
-                outputs[index] = Scored(decode(self.tokenizer, self.family, hypothesis), float(result.scores[0]))
+                outputs[index] = Scored(decode(self.tokenizer, self.family, hypothesis), confidence(result.scores[0]))
         return outputs
 
     def provenance(self) -> dict:
