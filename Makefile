@@ -45,7 +45,7 @@ $(STAMPS)/runtime.stamp: pyproject.toml | $(VENV_PY)
 
 # The test extras on top (pytest, playwright, matplotlib, ipykernel, ...) and the notebook kernel.
 $(STAMPS)/test.stamp: $(STAMPS)/runtime.stamp pyproject.toml
-	$(PY) -m pip install --quiet -e '.[test]'
+	$(PY) -m pip install --quiet -e '.[test,ray]'
 	$(PY) -m ipykernel install --sys-prefix --name python3 >/dev/null
 	@touch $@
 

@@ -22,7 +22,7 @@ def has_hangul(text: str) -> bool:
 @functools.lru_cache(maxsize=1)
 def kiwi():
     """The process-wide Kiwi instance (loading it takes about two seconds)."""
-    from kiwipiepy import Kiwi
+    from kiwipiepy import Kiwi   # late: a command that meets no Korean never pays for it
 
     return Kiwi()
 

@@ -57,7 +57,7 @@ WINDOW_RECORDS = 2048        # records planned and shipped together (one actor p
 def import_ray():
     """Ray, or the one-line install hint. (ray is an optional extra: imported late, here only.)"""
     try:
-        import ray
+        import ray   # late: the optional extra koen[ray]
         import ray.data
     except ImportError:
         raise KoenError(INSTALL_HINT) from None

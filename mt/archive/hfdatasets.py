@@ -34,7 +34,7 @@ class DatasetsReader:
         return {"format": self.name, "input": self.path.name, "split": self.split, **self.fields.describe()}
 
     def _load(self):
-        import datasets
+        import datasets   # late: ~1 s to import (pyarrow, pandas), needed by this reader only
 
         datasets.disable_progress_bars()
         datasets.logging.set_verbosity_error()

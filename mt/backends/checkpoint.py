@@ -9,6 +9,7 @@ import json
 import os
 import re
 import socket
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator, Sequence
@@ -60,7 +61,7 @@ def offline_hint(model_id: str, remedy: str = MODEL_OPTION_REMEDY) -> str:
 
 def hub_files_available(model_id: str) -> tuple[bool, bool]:
     """(cached, reachable): whether the checkpoint is in the local cache, and whether the hub answers."""
-    from huggingface_hub import constants, try_to_load_from_cache
+    from huggingface_hub import constants, try_to_load_from_cache   # late: only hub ids need it
 
     cached = isinstance(try_to_load_from_cache(model_id, "config.json"), str)
     if constants.HF_HUB_OFFLINE:
@@ -81,9 +82,7 @@ def _hub_reachable(endpoint_url: str) -> bool:
 
 def quiet_transformers() -> None:
     """No loading bars or advice on stderr: koen's own progress and messages are what users read."""
-    import warnings
-
-    from transformers.utils import logging
+    from transformers.utils import logging   # late: transformers loads torch
 
     logging.set_verbosity_error()
     logging.disable_progress_bar()
@@ -114,7 +113,7 @@ def _first_line(exc: BaseException) -> str:
 
 def load_tokenizer(checkpoint: Checkpoint, remedy: str = MODEL_OPTION_REMEDY):
     """The checkpoint's tokenizer; a CTranslate2 directory names the class in koen.json."""
-    import transformers
+    import transformers   # late: it loads torch
 
     meta = read_meta(checkpoint)
     loader = getattr(transformers, str(meta.get("tokenizer_class")), None) if meta else transformers.AutoTokenizer

@@ -56,7 +56,7 @@ class CTranslate2Backend:
 
     def __init__(self, model: str, device: str = "auto", compute_type: str = "default",
                  options: GenerationOptions = GenerationOptions(), threads: int = 0, **_ignored):
-        import ctranslate2
+        import ctranslate2   # late: heavy optional dependency, loaded with the backend
 
         self.options = options
         self.checkpoint = resolve_checkpoint(model)
@@ -126,7 +126,7 @@ def convert_checkpoint(model: str, output_dir: str | Path, quantization: str = "
     """Convert a transformers checkpoint (hub id or directory) into a CTranslate2 directory for koen.
 
     ``remedy`` is the offline advice in the words of the calling command (default: `koen model convert`'s)."""
-    from transformers import AutoConfig
+    from transformers import AutoConfig   # late: transformers loads torch
 
 
     valid = sorted(set(CPU_QUANTIZATIONS + GPU_QUANTIZATIONS))
@@ -175,7 +175,7 @@ def convert_checkpoint(model: str, output_dir: str | Path, quantization: str = "
 
 
 def _converter_class():
-    from ctranslate2.converters import TransformersConverter
+    from ctranslate2.converters import TransformersConverter   # late: conversion only
 
     class Converter(TransformersConverter):
         """transformers 5 tokenizers leave M2M100's language codes out of ``get_vocab``, which

@@ -23,7 +23,7 @@ from .checkpoint import (
 
 
 def pick_device(device: str) -> str:
-    import torch
+    import torch   # late: heavy, loaded with the backend only
 
     return resolve_device(device, torch.cuda.is_available(), "PyTorch")
 
@@ -34,7 +34,7 @@ class TransformersBackend:
 
     def __init__(self, model: str = DEFAULT_MODEL, device: str = "auto", dtype: str = "auto",
                  options: GenerationOptions = GenerationOptions(), **_ignored):
-        import torch
+        import torch   # late: heavy, loaded with the backend only
         from transformers import AutoConfig, AutoModelForSeq2SeqLM
 
         self.options = options
