@@ -7,19 +7,11 @@ import sys
 
 import pytest
 
+from cli_helpers import run
 from koen.cli import main
 from mt.korean import has_hangul
 
 
-def run(argv, capsys):
-    """Run the CLI in-process; return (exit code, stdout, stderr)."""
-    try:
-        main(argv)
-        code = 0
-    except SystemExit as exc:
-        code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def test_text_output_keeps_lines_one_to_one(tiny_marian, tmp_path, capsys, archive_lines):

@@ -10,19 +10,12 @@ import threading
 
 import pytest
 
+from cli_helpers import run
 from koen.cli import main
 from mt.errors import KoenError
 from mt.textio import atomic_writer, check_argv, clean_stale_temps, refuse_same_file, write_text_atomic
 
 
-def run(argv, capsys):
-    try:
-        main(argv)
-        code = 0
-    except SystemExit as exc:
-        code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 # -- 1. output onto special files and symlinks ---------------------------------------------------

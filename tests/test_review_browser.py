@@ -6,11 +6,8 @@ Also makes the README's screenshot: ``python tests/test_review_browser.py docs/r
 
 from __future__ import annotations
 
-import contextlib
 import shutil
 import sys
-import threading
-import time
 from pathlib import Path
 
 import pytest
@@ -19,10 +16,11 @@ TESTS = Path(__file__).resolve().parent
 sys.path.insert(0, str(TESTS))
 sys.path.insert(0, str(TESTS.parent))
 
-from test_web_browser import CHROMIUM, browser_page, free_port  # noqa: E402
+from test_web_browser import CHROMIUM, browser_page, running_server  # noqa: E402
 from test_web_review import run_offline_job  # noqa: E402
 
-ARCHIVE = TESTS / "data" / "archive" / "press-releases-2025.txt"
+ARCHIVE = TESTS.parent / "examples" / "press-releases-2025.txt"
+
 
 pytestmark = [
     pytest.mark.browser,
@@ -30,27 +28,8 @@ pytestmark = [
 ]
 
 
-@contextlib.contextmanager
 def review_server(glossary: Path, outdir: Path):
-    import uvicorn
-
-    from koen.workbench.app import create_app
-
-    port = free_port()
-    server = uvicorn.Server(uvicorn.Config(create_app(glossary, archive_output=outdir), host="127.0.0.1", port=port,
-                                          log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            raise RuntimeError("the workbench server did not start")
-        time.sleep(0.05)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(10)
+    return running_server(glossary, archive_output=outdir)
 
 
 def prepare(tmp: Path) -> tuple[Path, Path]:

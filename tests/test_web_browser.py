@@ -40,13 +40,13 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def running_server(glossary: Path, archive: Path | None = None):
+def running_server(glossary: Path, archive: Path | None = None, **app_options):
     import uvicorn
 
     from koen.workbench.app import create_app
 
     port = free_port()
-    app = create_app(glossary, archive)
+    app = create_app(glossary, archive, **app_options)
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()

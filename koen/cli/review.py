@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 from pathlib import Path
 from typing import Optional
@@ -68,6 +69,16 @@ def list_command(
     typer.echo(f"koen: {len(items)} span(s) to review", err=True)
 
 
+@contextlib.contextmanager
+def _flagged_span(outdir: str, memory: Optional[str], span: str):
+    """The memory (open for the decision) and the flagged span ``span`` of OUTDIR."""
+    tm = open_memory(outdir, memory)
+    try:
+        yield tm, loop.find(_items(outdir, tm, loop.DEFAULT_THRESHOLD), outdir, span)
+    finally:
+        tm.close()
+
+
 @app.command("approve")
 def approve_command(
     outdir: str = OutdirArgument,
@@ -77,12 +88,8 @@ def approve_command(
     memory: Optional[str] = MemoryOption,
 ) -> None:
     """Record a human translation for the span; every rerun of the job uses it."""
-    tm = open_memory(outdir, memory)
-    try:
-        item = loop.find(_items(outdir, tm, loop.DEFAULT_THRESHOLD), outdir, span)
+    with _flagged_span(outdir, memory, span) as (tm, item):
         review = loop.approve(tm, item, english, editor)
-    finally:
-        tm.close()
     typer.echo(f"koen: approved {item.id} by {review.editor}: {review.english!r} ({len(item.occurrences)} "
                f"occurrence(s)); rerun `koen archive translate` on {outdir} to re-render them", err=True)
 
@@ -95,12 +102,8 @@ def reject_command(
     memory: Optional[str] = MemoryOption,
 ) -> None:
     """Mark the span reviewed, keeping the machine English."""
-    tm = open_memory(outdir, memory)
-    try:
-        item = loop.find(_items(outdir, tm, loop.DEFAULT_THRESHOLD), outdir, span)
+    with _flagged_span(outdir, memory, span) as (tm, item):
         review = loop.reject(tm, item, editor)
-    finally:
-        tm.close()
     typer.echo(f"koen: {item.id} reviewed by {review.editor}: machine English kept", err=True)
 
 
