@@ -130,7 +130,7 @@ class Config:
         pipeline = build_pipeline(model=self.args.ct2, backend="ctranslate2", device=self.args.device,
                                   batch_size=self.args.batch_size, glossary=str(default_glossary_path()),
                                   fixed_output_tokens=self.n)
-        inner = pipeline.backend.translate
+        inner = pipeline.backend.translate_scored       # what the pipeline calls (outputs with confidence)
 
         def timed(texts):
             began = time.perf_counter()
@@ -139,7 +139,7 @@ class Config:
             self.segments += len(texts)
             return result
 
-        pipeline.backend.translate = timed
+        pipeline.backend.translate_scored = timed
 
         def translate(texts):
             self.model_seconds, self.segments = 0.0, 0
