@@ -22,7 +22,7 @@ from .backends import Backend, translate_scored
 from .chunking import split_to_fit
 from .korean import HANGUL_RE, has_hangul
 from .human import HumanTranslations
-from .numbers import digit_runs, find_numbers, unjustified_numbers
+from .numbers import find_numbers, unjustified_numbers
 from .results import (Job, LineResult, LineWarning, Origin, Protection, ProtectionKind, SpanResult, WarningCode,
                       summarize)
 from .segment import PAIRS, Span, latin_islands, segment
@@ -97,7 +97,7 @@ class Pipeline:
                 span_results.append(SpanResult(span, translation, job))
                 if job is not None:
                     warnings.extend(_job_warnings(job, span, i))
-                    covered, total = job.digit_coverage(digit_runs(job.text))
+                    covered, total = job.digit_coverage()
                     accounted, runs = accounted + covered, runs + total
             translation = _join(span_results) + ending
             results.append(LineResult(body + ending, translation, span_results, warnings, runs, accounted))

@@ -8,6 +8,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Iterable
 
 from .korean import has_hangul
+from .numbers import digit_runs
 from .segment import Span
 
 
@@ -100,9 +101,12 @@ class Job:
             else:
                 yield protection.start, protection.end
 
-    def digit_coverage(self, runs: Iterable[tuple[int, int]]) -> tuple[int, int]:
-        """(digit runs inside a protection, all digit runs) for the digit runs of this job's text."""
-        runs = list(runs)
+    def digit_coverage(self) -> tuple[int, int]:
+        """(digit runs accounted for, all digit runs) of this job's text: inside a protection, or
+        anywhere in a span an editor translated or that stays as written (``--backend none``)."""
+        runs = digit_runs(self.text)
+        if self.origin in (Origin.HUMAN, Origin.KEPT):
+            return len(runs), len(runs)
         ranges = list(self.protected_ranges())
         accounted = sum(any(s <= start and end <= e for s, e in ranges) for start, end in runs)
         return accounted, len(runs)

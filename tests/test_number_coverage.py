@@ -64,3 +64,22 @@ def test_translate_jsonl_summary_reports_coverage(tmp_path):
     assert summary["digit_runs"] == summary["digit_runs_accounted"] > 0
     assert summary["number_coverage"] == 1.0
     assert f"digit runs accounted for 100% of {summary['digit_runs']}" in run.stderr
+
+
+class OneApproval:
+    """An editor's approved English for one Korean span (mt.human.HumanTranslations)."""
+
+    def __init__(self, korean: str, english: str):
+        self.korean, self.english = korean, english
+
+    def human_translations(self, spans):
+        return {span: self.english for span in spans if span == self.korean}
+
+
+def test_digits_of_a_span_an_editor_translated_or_that_stays_korean_are_accounted_for():
+    line = "국토부는 2025년 6월 26일 165억 원을 투입한다."
+    editor = Pipeline(load_backend("romanize"), humans=OneApproval(line, "MOLIT invests KRW 16.5 billion on June 26, 2025."))
+    kept = Pipeline(load_backend("none"))
+    for pipeline in (editor, kept):
+        audit = pipeline.translate_lines([line])[0].audit()
+        assert audit["digit_runs"] == {"total": 4, "accounted": 4}, audit
