@@ -22,12 +22,17 @@ def load_terms(glossary: str | Path | None) -> Matcher | None:
     return Matcher(Termbase.load(glossary)) if glossary else None
 
 
+def generation_options(batch_size: int = 32, beam_size: int = 1, max_output_tokens: int | None = None,
+                       fixed_output_tokens: int | None = None, **_other_backend_options) -> GenerationOptions:
+    """How to decode, from the same keywords ``make_backend`` takes (the Ray driver plans with these)."""
+    return GenerationOptions(beam_size=beam_size, batch_size=batch_size, max_output_tokens=max_output_tokens,
+                             fixed_output_tokens=fixed_output_tokens)
+
+
 def make_backend(model: str = DEFAULT_MODEL, backend: str = "transformers", device: str = "auto",
-                 batch_size: int = 32, beam_size: int = 1, dtype: str = "auto", compute_type: str = "default",
-                 max_output_tokens: int | None = None, fixed_output_tokens: int | None = None) -> Backend:
-    options = GenerationOptions(beam_size=beam_size, batch_size=batch_size, max_output_tokens=max_output_tokens,
-                                fixed_output_tokens=fixed_output_tokens)
-    return load_backend(backend, model=model, device=device, dtype=dtype, compute_type=compute_type, options=options)
+                 dtype: str = "auto", compute_type: str = "default", **decoding) -> Backend:
+    return load_backend(backend, model=model, device=device, dtype=dtype, compute_type=compute_type,
+                        options=generation_options(**decoding))
 
 
 def with_memory(backend: Backend, memory: TranslationMemory, glossary_sha256: str | None) -> MemoryBackend:

@@ -20,17 +20,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from mt.archive.base import ArchiveReader, Record, Scan, require_records
+from mt.archive.base import STATE_FILE, ArchiveReader, Record, Scan, require_records
 from mt.backends import Backend
-from mt.backends.memory import MemoryBackend
 from mt.errors import KoenError
-from mt.memory import BoundMemory, TranslationMemory, model_identity
+from mt.memory import BoundMemory, TranslationMemory
 from mt.pipeline import Pipeline
 from mt.results import RunSummary
 from mt.terms import TermFinder
 from mt.textio import atomic_writer
 
-from .lock import STATE_FILE, OutdirLock, attach_state, check_records
+from ..compose import with_memory
+from .lock import OutdirLock, attach_state, check_records
 from .review import apply_approvals
 
 RECORDS_FILE = "records.jsonl"
@@ -155,10 +155,9 @@ class ArchiveJob:
                    report: JobReport) -> None:
         model = self.make_backend()
         report.model_loaded = True
-        glossary_hash = self.terms.fingerprint if self.terms else None
-        options = getattr(getattr(model, "options", None), "__dict__", None)
-        bound = memory.bind(model_identity({**model.provenance(), "glossary_sha256": glossary_hash}, options))
-        pipeline = Pipeline(MemoryBackend(model, bound), terms=self.terms, humans=memory)
+        backend = with_memory(model, memory, self.terms.fingerprint if self.terms else None)
+        bound = backend.memory
+        pipeline = Pipeline(backend, terms=self.terms, humans=memory)
         provenance = pipeline.provenance()
         bar = self.progress(len(records), done) if self.progress else None
         size = max(1, self.options.chunk_records)

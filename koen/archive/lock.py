@@ -15,7 +15,7 @@ import os
 import sqlite3
 from pathlib import Path
 
-from mt.archive.base import LOCK_FILE, STATE_FILE
+from mt.archive.base import LOCK_FILE
 from mt.errors import KoenError
 
 

@@ -29,6 +29,8 @@ from mt.backends.checkpoint import (
 from mt.errors import KoenError
 from mt.memory import normalise
 
+from ..compose import generation_options
+
 MODEL_BACKENDS = {"transformers": "transformers", "hf": "transformers", "ctranslate2": "ctranslate2",
                   "ct2": "ctranslate2"}
 EXACT_BACKENDS = {"romanize"}           # per-text results: any split of a call gives the same outputs
@@ -50,13 +52,6 @@ def worker_device(device: str, gpus_per_worker: float) -> str:
     if device == "cuda" and gpus_per_worker <= 0:
         raise KoenError("--device cuda with --engine ray needs --gpus-per-worker (e.g. 1)")
     return device
-
-
-def generation_options(options: dict) -> GenerationOptions:
-    """The decoding options ``koen.compose.make_backend`` makes of the same settings."""
-    return GenerationOptions(beam_size=options["beam_size"], batch_size=options["batch_size"],
-                             max_output_tokens=options.get("max_output_tokens"),
-                             fixed_output_tokens=options.get("fixed_output_tokens"))
 
 
 class PlanningBackend:
@@ -82,7 +77,7 @@ class PlanningBackend:
 def planning_backend(options: dict, device: str):
     """The driver's stand-in for ``load_backend(options['backend'], ...)`` with the same provenance."""
     name = backend_name(options["backend"])
-    generation = generation_options(options)
+    generation = generation_options(**options)
     if name in EXACT_BACKENDS:
         return load_backend(name)
     model = options["model"]

@@ -39,13 +39,13 @@ from mt.errors import KoenError
 from mt.pipeline import Pipeline
 from mt.results import Origin
 
+from ..compose import generation_options
 from .planning import (
     Batch,
     MissingBatch,
     OverlayMemory,
     ServedBackend,
     backend_name,
-    generation_options,
     planning_backend,
     worker_device,
 )
@@ -211,7 +211,7 @@ class RayEngine:
         ray = self.ray
         spec = {"backend": self.backend, "model": self.options["model"], "device": self.device,
                 "dtype": self.options["dtype"], "compute_type": self.options["compute_type"],
-                "options": generation_options(self.options).__dict__,
+                "options": generation_options(**self.options).__dict__,
                 "threads": max(1, int(self.cpus))}
         rows = [{"id": index, "texts": json.dumps(list(batch), ensure_ascii=False)} for index, batch in enumerate(batches)]
         resources = {"num_gpus": self.gpus} if self.gpus else {}
