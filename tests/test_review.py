@@ -18,7 +18,10 @@ import pytest
 from archive_helpers import output_files
 from koen.archive import review as loop
 from mt.backends import load_backend
+from koen.archive.job import ArchiveJob
+from mt.archive.readers import open_reader
 from mt.memory import APPROVED, ReviewConflict, TranslationMemory, normalise
+from mt.results import WarningCode
 
 from conftest import ARCHIVE
 
@@ -272,3 +275,20 @@ def test_archive_with_backend_none_reports_untranslated(tmp_path):
     items = json.loads(koen("review", "list", tmp_path / "out", "--json").stdout)["items"]
     assert items and all("untranslated" in i["reasons"] and i["confidence"] is None for i in items)
     assert not math.isnan(summary["untranslated_spans"])
+
+
+def test_every_flag_a_span_can_carry_ranks_in_the_queue(tmp_path):
+    # An impossible date is kept as written and flagged: the queue must rank it like any reason.
+    assert set(loop.SEVERITY) == set(WarningCode)
+    listing = tmp_path / "dated.txt"
+    listing.write_text("Home/Policy/Report\n\nEvent\n\n2025-07-01T10:00:00+09:002025.07.01|Report|\n\n"
+                       "행사는 13월 1일~2일에 열린다.\n", encoding="utf-8")
+    outdir = tmp_path / "out"
+    ArchiveJob(open_reader(listing), outdir, lambda: load_backend("romanize"), {"backend": "romanize"},
+               warn=lambda m: None).run()
+    memory = TranslationMemory(outdir / "translation-memory.sqlite")
+    try:
+        [item] = loop.queue(loop.collect(loop.read_records(outdir), memory))
+    finally:
+        memory.close()
+    assert WarningCode.NUMBER_KEPT.value in item.reasons

@@ -29,7 +29,7 @@ MEMORY_FILE = "translation-memory.sqlite"
 DEFAULT_THRESHOLD = -1.5
 # Most doubtful first: a reason earlier in this list outranks any later one.
 SEVERITY = [WarningCode.EMPTY_OUTPUT, WarningCode.UNTRANSLATED, WarningCode.HANGUL_LEFT, WarningCode.REMOVED_NUMBER,
-            WarningCode.RESTORED, WarningCode.SPLIT, WarningCode.LOW_CONFIDENCE]
+            WarningCode.NUMBER_KEPT, WarningCode.RESTORED, WarningCode.SPLIT, WarningCode.LOW_CONFIDENCE]
 
 
 def span_id(korean: str) -> str:
