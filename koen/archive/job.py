@@ -31,12 +31,9 @@ from mt.textio import atomic_writer
 
 from ..compose import with_memory
 from .lock import OutdirLock, attach_state, check_records
+from . import MEMORY_FILE, RECORDS_FILE, RENDERED_DIR, SUMMARY_FILE
 from .review import apply_approvals
 
-RECORDS_FILE = "records.jsonl"
-SUMMARY_FILE = "summary.json"
-RENDERED_DIR = "rendered"
-MEMORY_FILE = "translation-memory.sqlite"
 
 
 @dataclass

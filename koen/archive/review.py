@@ -23,8 +23,8 @@ from mt.human import span_key
 from mt.pipeline import join_translations
 from mt.results import Origin, WarningCode
 
-RECORDS_FILE = "records.jsonl"
-MEMORY_FILE = "translation-memory.sqlite"
+from . import MEMORY_FILE, RECORDS_FILE
+
 # Below this mean token log-probability a span is flagged (see docs/review.md for the choice).
 DEFAULT_THRESHOLD = -1.5
 # Most doubtful first: a reason earlier in this list outranks any later one.
