@@ -34,6 +34,7 @@ from typing import Iterable, Iterator
 from .errors import KoenError
 
 SCHEMA_VERSION = "2"
+READABLE_SCHEMAS = ("1", SCHEMA_VERSION)   # schema 1 is upgraded on a writable open, read as it is otherwise
 _SPACE_RE = re.compile(r"\s+")
 _QUERY_CHUNK = 500
 
@@ -71,7 +72,7 @@ class TranslationMemory:
             self.connection.execute("CREATE TABLE IF NOT EXISTS models (id INTEGER PRIMARY KEY, "
                                     "key TEXT UNIQUE NOT NULL, identity TEXT NOT NULL)")
             row = self.connection.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
-            if row is not None and row[0] not in ("1", SCHEMA_VERSION):
+            if row is not None and row[0] not in READABLE_SCHEMAS:
                 raise KoenError(f"{self.path}: translation memory schema {row[0]}, this koen reads {SCHEMA_VERSION}")
             self.connection.execute("CREATE TABLE IF NOT EXISTS segments (model INTEGER NOT NULL, source TEXT NOT NULL, "
                                     "translation TEXT NOT NULL, confidence REAL, created TEXT, "
@@ -108,7 +109,7 @@ class TranslationMemory:
             row = memory.connection.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
         except sqlite3.DatabaseError as exc:
             raise KoenError(f"{memory.path}: not a usable translation memory ({exc})") from None
-        if row is None or row[0] != SCHEMA_VERSION:
+        if row is None or row[0] not in READABLE_SCHEMAS:
             raise KoenError(f"{memory.path}: translation memory schema {row[0] if row else '?'}, "
                             f"this koen reads {SCHEMA_VERSION}")
         return memory

@@ -237,3 +237,21 @@ def test_cli_errors_are_one_line(tmp_path, capsys):
         main(["glossary", "mine", str(tmp_path / "missing.txt")])
     assert exit_info.value.code == 2
     assert "koen: error:" in capsys.readouterr().err
+
+
+def test_a_schema_1_memory_still_gives_suggestions(sample_docs, tmp_path):
+    db = tmp_path / "old.sqlite"
+    with sqlite3.connect(db) as con:
+        con.executescript("""
+            CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+            CREATE TABLE models (id INTEGER PRIMARY KEY, key TEXT UNIQUE NOT NULL, identity TEXT NOT NULL);
+            CREATE TABLE segments (model INTEGER NOT NULL, source TEXT NOT NULL, translation TEXT NOT NULL,
+                                   PRIMARY KEY (model, source)) WITHOUT ROWID;
+            INSERT INTO meta VALUES ('schema', '1');
+            INSERT INTO models VALUES (1, 'k', '{"model": "old-model"}');
+            INSERT INTO segments VALUES (1, '정밀안전진단', 'precision safety diagnosis');
+        """)
+    memory = MemorySuggestions(db)
+    assert memory.warning == ""
+    assert [(s.english, s.source) for s in memory.lookup("정밀안전진단")] == [
+        ("precision safety diagnosis", "translation memory, old-model")]
