@@ -19,11 +19,12 @@ from pathlib import Path
 from lxml import etree
 from translate.storage import tmx
 
+from glossary.formats.tmx import read_units
 from mt.errors import KoenError
 from mt.korean import has_hangul
 from mt.memory import APPROVED, TranslationMemory
+from mt.textio import read_file_bytes
 
-XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 TSV_COLUMNS = ["origin", "korean", "english", "editor_or_model", "date", "confidence", "machine_english"]
 
 
@@ -88,26 +89,10 @@ def export_memory(memory: TranslationMemory, fmt: str) -> bytes:
 
 def read_tmx(path: Path) -> list[dict]:
     """Korean/English pairs of a TMX file with their properties; languages by xml:lang."""
-    try:
-        store = tmx.tmxfile.parsestring(path.read_bytes())
-    except etree.XMLSyntaxError as exc:
-        raise KoenError(f"{path}: not a TMX file: {exc}") from None
-    except OSError as exc:
-        raise KoenError(f"{path}: cannot read ({exc.strerror})") from None
-    pairs = []
-    for number, unit in enumerate(store.units, start=1):
-        element = unit.xmlelement
-        texts: dict[str, str] = {}
-        for tuv in element.iter("{*}tuv"):
-            lang = (tuv.get(XML_LANG) or tuv.get("lang") or "").lower().split("-")[0].split("_")[0]
-            seg = tuv.find("{*}seg")
-            if lang and seg is not None:
-                texts.setdefault(lang, "".join(seg.itertext()).strip())
-        props = {prop.get("type"): (prop.text or "") for prop in element.iter("{*}prop")}
-        if texts.get("ko") and texts.get("en"):
-            pairs.append({"unit": number, "korean": texts["ko"], "english": texts["en"], "props": props,
-                          "date": element.get("creationdate")})
-    return pairs
+    return [{"unit": unit.number, "korean": unit.texts["ko"].strip(), "english": unit.texts["en"].strip(),
+             "props": unit.props, "date": unit.date}
+            for unit in read_units(read_file_bytes(path, "a TMX file"), str(path))
+            if unit.texts.get("ko", "").strip() and unit.texts.get("en", "").strip()]
 
 
 def import_tmx(memory: TranslationMemory, path: Path, editor: str) -> tuple[int, list[str]]:

@@ -292,3 +292,24 @@ def test_every_flag_a_span_can_carry_ranks_in_the_queue(tmp_path):
     finally:
         memory.close()
     assert WarningCode.NUMBER_KEPT.value in item.reasons
+
+
+def test_memory_import_finds_languages_by_xml_lang_in_any_order(tmp_path):
+    tmx = tmp_path / "cat-tool.tmx"
+    tmx.write_text('<?xml version="1.0" encoding="UTF-8"?>\n<tmx version="1.4"><header srclang="en-US"/><body>'
+                   '<tu><tuv xml:lang="en-US"><seg>Smart City Data Hub</seg></tuv>'
+                   '<tuv xml:lang="ko-KR"><seg>스마트도시 데이터허브</seg></tuv></tu>'
+                   '<tu><tuv xml:lang="ko_KR"><seg>국토교통부</seg></tuv>'
+                   '<tuv xml:lang="eng"><seg>Ministry of Land, Infrastructure and Transport</seg></tuv></tu>'
+                   '</body></tmx>', encoding="utf-8")
+    koen("memory", "import", tmx, "--memory", tmp_path / "m.sqlite")
+    memory = TranslationMemory(tmp_path / "m.sqlite")
+    try:
+        assert memory.human_translations(["스마트도시 데이터허브", "국토교통부"]) == {
+            "스마트도시 데이터허브": "Smart City Data Hub", "국토교통부": "Ministry of Land, Infrastructure and Transport"}
+    finally:
+        memory.close()
+    bad = tmp_path / "not.tmx"
+    bad.write_text("<martif/>", encoding="utf-8")
+    result = koen("memory", "import", bad, "--memory", tmp_path / "m.sqlite", check=False)
+    assert result.returncode == 2 and "not a TMX file" in result.stderr and "Traceback" not in result.stderr

@@ -7,6 +7,8 @@ skipped. Parsing is translate-toolkit's safe XML parser (no entities resolved, n
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from lxml import etree
 
 from mt.errors import KoenError
@@ -32,29 +34,49 @@ class TmxFormat:
         return bytes(store)
 
     def read(self, data: bytes, path: str) -> list[Entry]:
-        try:
-            root = parse_xml(data)
-        except (etree.XMLSyntaxError, ValueError) as exc:
-            raise KoenError(f"{path}: not a TMX file: {exc}") from None
-        if _local(root.tag) != "tmx":
-            raise KoenError(f"{path}: not a TMX file: the root element is <{_local(root.tag) or root.tag}>, expected <tmx>")
-        entries = []
-        for unit in root.iter():
-            if _local(unit.tag) != "tu":
+        return [Entry(korean=unit.texts["ko"], english=unit.texts["en"], status="candidate",
+                      note=f"imported from {path}")
+                for unit in read_units(data, path) if unit.texts.get("ko") and unit.texts.get("en")]
+
+
+@dataclass(frozen=True)
+class TmxUnit:
+    number: int                  # 1-based position among the file's units
+    texts: dict[str, str]        # "ko" / "en" (by xml:lang) → the first variant's text in that language
+    props: dict[str, str]        # <prop type="...">
+    date: str | None             # creationdate
+
+
+def read_units(data: bytes, path: str) -> list[TmxUnit]:
+    """The translation units of a TMX file, languages found by ``xml:lang`` (or TMX 1.1 ``lang``):
+    ``ko``/``kor`` and ``en``/``eng`` with any region (``ko-KR``, ``en_US``)."""
+    try:
+        root = parse_xml(data)
+    except (etree.XMLSyntaxError, ValueError) as exc:
+        raise KoenError(f"{path}: not a TMX file: {exc}") from None
+    if _local(root.tag) != "tmx":
+        raise KoenError(f"{path}: not a TMX file: the root element is <{_local(root.tag) or root.tag}>, expected <tmx>")
+    units = []
+    for unit in root.iter():
+        if _local(unit.tag) != "tu":
+            continue
+        texts: dict[str, str] = {}
+        for variant in unit:
+            if _local(variant.tag) != "tuv":
                 continue
-            korean = english = ""
-            for variant in unit:
-                if _local(variant.tag) != "tuv":
-                    continue
-                lang = (variant.get(XML_LANG) or variant.get("lang") or "").lower()
-                text = "".join("".join(seg.itertext()) for seg in variant if _local(seg.tag) == "seg")
-                if lang.startswith("ko") and not korean:
-                    korean = text
-                elif lang.startswith("en") and not english:
-                    english = text
-            if korean and english:
-                entries.append(Entry(korean=korean, english=english, status="candidate", note=f"imported from {path}"))
-        return entries
+            language = _LANGUAGES.get(_primary_subtag(variant.get(XML_LANG) or variant.get("lang") or ""))
+            if language and language not in texts:
+                texts[language] = "".join("".join(seg.itertext()) for seg in variant if _local(seg.tag) == "seg")
+        props = {prop.get("type"): prop.text or "" for prop in unit if _local(prop.tag) == "prop"}
+        units.append(TmxUnit(len(units) + 1, texts, props, unit.get("creationdate")))
+    return units
+
+
+_LANGUAGES = {"ko": "ko", "kor": "ko", "en": "en", "eng": "en"}
+
+
+def _primary_subtag(tag: str) -> str:
+    return tag.lower().replace("_", "-").split("-")[0]
 
 
 def _local(tag) -> str:
