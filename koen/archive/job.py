@@ -257,9 +257,7 @@ class ArchiveJob:
 
     def _write(self, path: Path, data: bytes) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
-        for stale in path.parent.glob(f".{path.name}.*.tmp"):      # left by a run killed while writing
-            stale.unlink(missing_ok=True)
-        with atomic_writer(path, "wb") as handle:
+        with atomic_writer(path, "wb") as handle:      # it removes temporaries a killed run left behind
             handle.write(data)
 
     def _finish(self, scan: Scan, db) -> tuple[list[Path], dict]:
