@@ -6,6 +6,7 @@ relative paths. Markdown syntax is ASCII and passes through the segmenter as Eng
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from ..errors import KoenError
@@ -26,11 +27,19 @@ class FolderReader:
     def describe(self) -> dict:
         return {"format": self.name, "input": self.path.name, "suffixes": list(self.suffixes)}
 
+    def _text_files(self) -> list[Path]:
+        """The folder's text files, in one walk that never enters an archive job's output folder
+        (an OUTDIR inside the input is output, not input)."""
+        found = []
+        for root, folders, names in os.walk(self.path):
+            folders[:] = [name for name in folders if not is_output_folder(Path(root, name))]
+            found += [Path(root, name) for name in names
+                      if Path(name).suffix.lower() in self.suffixes and not name.startswith(".")
+                      and Path(root, name).is_file()]
+        return sorted(found)
+
     def scan(self) -> Scan:
-        outputs = [d for d in self.path.rglob("*") if d.is_dir() and is_output_folder(d)]   # an OUTDIR inside the input
-        files = sorted(p for p in self.path.rglob("*")
-                       if p.is_file() and p.suffix.lower() in self.suffixes and not p.name.startswith(".")
-                       and not any(d in p.parents for d in outputs))
+        files = self._text_files()
         if not files:
             raise KoenError(f"{self.path}: no {' or '.join(self.suffixes)} files in this folder")
         records, bad, chunks = [], [], []
