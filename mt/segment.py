@@ -21,7 +21,7 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-from .korean import HANGUL_CHARS, HANJA_CHARS, has_hangul, split_sentences, tags
+from .korean import HANGUL_CHARS, HANGUL_RE, HANJA_CHARS, has_hangul, split_sentences, tags
 
 Kind = Literal["translate", "keep"]
 
@@ -161,7 +161,6 @@ def _last_end(pattern: re.Pattern, text: str, floor: int, limit: int) -> int:
 # -- English beside Korean in one sentence -------------------------------------------------------
 
 _LATIN_RE = re.compile(r"[A-Za-z]")
-_HANGUL_RUN_RE = re.compile(rf"[{HANGUL_CHARS}]")
 _CLOSERS = "\"'”’」』)]》〉"
 _OPENERS = "\"'“‘「『([《〈"
 # Sentence punctuation after a word, its closing marks, then whitespace and the next word.
@@ -206,7 +205,7 @@ def english_sentence_cuts(sentence: str) -> list[int]:
     cuts, last_hangul, scanned = [], -1, 0
     for match in _SENTENCE_END_RE.finditer(sentence):
         before, after = match.group(1), match.group(4)
-        for hangul in _HANGUL_RUN_RE.finditer(sentence, scanned, match.start(2)):
+        for hangul in HANGUL_RE.finditer(sentence, scanned, match.start(2)):
             last_hangul = hangul.start()
         scanned = match.start(2)
         english_run = sentence[last_hangul + 1:match.start(2)]
@@ -254,7 +253,7 @@ def detached_english_head(sentence: str) -> int:
     “우리 시는 …”``); 0 when there is none. Between that boundary and the first Korean there may
     only be opening quote marks or an English name (``As of July, MOLIT는 …``); a clause needs
     English prose, so a list of names (``Seoul, Busan, 대구는``) stays with the Korean."""
-    first = _HANGUL_RUN_RE.search(sentence)
+    first = HANGUL_RE.search(sentence)
     prefix = sentence[:first.start()] if first else ""
     if not _LATIN_RE.search(prefix):
         return 0
