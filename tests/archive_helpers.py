@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -48,7 +49,13 @@ class CountingBackend:
         return self.inner.provenance()
 
 
+# The state and memory databases and SQLite's own files beside them are not output. A run killed
+# inside a commit across the ATTACHed databases can leave an orphan super-journal (``-mjXXXXXXXX``)
+# that SQLite itself never removes; it holds nothing the job reads.
+_DATABASE_FILE = re.compile(r"\.sqlite(?:-journal|-wal|-shm|-mj[0-9A-Fa-f]+)?$")
+
+
 def output_files(outdir: Path) -> dict[str, bytes]:
-    """Every output file of a job (the state and memory databases are not output)."""
+    """Every output file of a job."""
     return {p.relative_to(outdir).as_posix(): p.read_bytes() for p in sorted(outdir.rglob("*"))
-            if p.is_file() and not p.name.endswith((".sqlite", ".sqlite-journal"))}
+            if p.is_file() and not _DATABASE_FILE.search(p.name)}
