@@ -167,7 +167,8 @@ class LineResult:
                           "expected": p.replacement, "found": p.accounted, "by_model": p.found,
                           "repaired": p.repaired})
         for span, p in self.protections(ProtectionKind.NUMBER):
-            number = {"source": p.source, "english": p.replacement, "kind": p.number_kind,
+            start = span.start + p.offset
+            number = {"span": [start, start + len(p.source)], "source": p.source, "english": p.replacement, "kind": p.number_kind,
                       "found": p.accounted, "repaired": p.repaired}
             if p.problem:
                 number["problem"] = p.problem

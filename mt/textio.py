@@ -35,19 +35,69 @@ def decode_lines(data: bytes, path: str | None) -> list[str]:
     return lines
 
 
-def read_file_bytes(path: str | Path | None, expected: str = "a text file") -> bytes:
-    """The bytes of a user's file (standard input for ``None``/``-``), or one clear error."""
+def split_text_lines(text: str) -> list[str]:
+    """Lines with their endings, cut only at the line endings koen reads and writes (``\\n``,
+    ``\\r\\n``, ``\\r``), the way ``bytes.splitlines`` cuts a file. ``str.splitlines`` also cuts
+    at U+2028, U+0085, form feeds and the like, which are text inside a line to koen."""
+    return _LINE_RE.findall(text)
+
+
+_LINE_RE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
+
+
+def _kind(mode: int) -> str | None:
+    """What a non-regular file is, in words (None for a regular file)."""
+    if stat.S_ISREG(mode):
+        return None
+    if stat.S_ISDIR(mode):
+        return "a directory"
+    if stat.S_ISFIFO(mode):
+        return "a FIFO"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    return "not a regular file"
+
+
+def read_file_bytes(path: str | Path | None, expected: str = "a text file", *, regular_only: bool = False,
+                    max_bytes: int | None = None) -> bytes:
+    """The bytes of a user's file (standard input for ``None``/``-``), or one clear error.
+
+    A device (``/dev/zero`` would be read forever) or socket is refused; a FIFO is read (process
+    substitution hands one over) unless ``regular_only``, and then refused without waiting for a
+    writer. ``max_bytes`` refuses a file that should be small and is not."""
     if path is None or str(path) == "-":
         return sys.stdin.buffer.read()
     p = Path(path)
-    if not p.exists():
-        raise KoenError(f"{p}: no such file")
-    if p.is_dir():
-        raise KoenError(f"{p}: is a directory, expected {expected}")
     try:
-        return p.read_bytes()
+        fd = os.open(p, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    except FileNotFoundError:
+        raise KoenError(f"{p}: no such file") from None
+    except IsADirectoryError:
+        raise KoenError(f"{p}: is a directory, expected {expected}") from None
     except OSError as exc:
         raise KoenError(f"{p}: cannot read ({exc.strerror})") from None
+    try:
+        info = os.fstat(fd)
+        kind = _kind(info.st_mode)
+        if kind == "a directory" or (kind and (regular_only or kind != "a FIFO")):
+            raise KoenError(f"{p}: is {kind}, expected {expected}")
+        if max_bytes is not None and info.st_size > max_bytes:
+            raise KoenError(f"{p}: {info.st_size} bytes, more than the {max_bytes} expected of {expected}")
+        if kind:                                   # a FIFO: wait for its writer now
+            os.set_blocking(fd, True)
+        with os.fdopen(fd, "rb", closefd=True) as handle:
+            fd = -1
+            data = handle.read() if max_bytes is None else handle.read(max_bytes + 1)
+    except OSError as exc:
+        raise KoenError(f"{p}: cannot read ({exc.strerror})") from None
+    finally:
+        if fd >= 0:
+            os.close(fd)
+    if max_bytes is not None and len(data) > max_bytes:
+        raise KoenError(f"{p}: more than the {max_bytes} bytes expected of {expected}")
+    return data
 
 
 def read_lines(path: str | Path | None) -> list[str]:

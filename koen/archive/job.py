@@ -27,12 +27,12 @@ from mt.memory import BoundMemory, TranslationMemory
 from mt.pipeline import Pipeline
 from mt.results import RunSummary
 from mt.terms import TermFinder
-from mt.textio import atomic_writer
+from mt.textio import atomic_writer, split_text_lines
 
 from ..compose import with_memory
-from .lock import OutdirLock, attach_state, check_records
+from .lock import OutdirLock, attach_state, check_records, prepare_outdir
 from . import MEMORY_FILE, RECORDS_FILE, RENDERED_DIR, SUMMARY_FILE
-from .review import apply_approvals
+from .review import apply_approvals, stored_records
 
 
 
@@ -107,9 +107,7 @@ class ArchiveJob:
     def run(self) -> JobReport:
         scan = self.reader.scan()
         require_records(scan, str(getattr(self.reader, "path", "input")), self.options.skip_bad, self.warn)
-        if self.outdir.exists() and not self.outdir.is_dir():
-            raise KoenError(f"{self.outdir}: exists and is not a folder")
-        self.outdir.mkdir(parents=True, exist_ok=True)
+        prepare_outdir(self.outdir, self.memory_path)
         with OutdirLock(self.outdir):
             memory = TranslationMemory(self.memory_path)
             try:
@@ -185,7 +183,7 @@ class ArchiveJob:
         for index, record in enumerate(chunk):
             day = record.date or self.options.default_date
             for name, text in record.fields.items():
-                for line in text.splitlines(keepends=True):
+                for line in split_text_lines(text):
                     lines.append(line)
                     dates.append(day)
                     owners.append((index, name))
@@ -217,7 +215,7 @@ class ArchiveJob:
         call), in one transaction; every other record keeps its bytes."""
         db = memory.connection
         stored = db.execute("SELECT seq, line FROM job.records ORDER BY seq").fetchall()
-        changed = apply_approvals([json.loads(line) for _, line in stored], memory)
+        changed = apply_approvals(stored_records([line for _, line in stored], self.outdir / STATE_FILE), memory)
         if not changed:
             return 0
         lines = [line for _, line in stored]
@@ -263,7 +261,7 @@ class ArchiveJob:
     def _finish(self, scan: Scan, db) -> tuple[list[Path], dict]:
         committed = [line for (line,) in db.execute("SELECT line FROM job.records ORDER BY seq")]
         check_records(self.outdir / RECORDS_FILE, committed, len(scan.records))
-        rows = [json.loads(line) for line in committed]
+        rows = stored_records(committed, self.outdir / STATE_FILE)
         translations = {record.position: row["translation"] for record, row in zip(scan.records, rows)}
         outputs = []
         for rendered in self.reader.render(scan, translations):

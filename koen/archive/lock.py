@@ -6,6 +6,13 @@
   (while still holding the lock; a waiter that locked the removed file notices and tries again).
 - ``attach_state``: ATTACH the job database, turning a garbage file into one error line.
 - ``check_records``: ``records.jsonl`` holds every record before the run says it wrote it.
+- ``prepare_outdir``: the folder exists (or is made) and each file koen keeps in it is a regular
+  file (``rendered`` a folder): a FIFO, device or folder planted there is one error line, never a
+  hang, an endless read or a traceback.
+
+The lock is opened with ``O_NOFOLLOW | O_NONBLOCK`` and must be a regular file: a planted
+symlink (``.koen-job.lock -> ../victim.txt``) is refused instead of having its target truncated
+to a PID, and a FIFO does not block the open.
 """
 
 from __future__ import annotations
@@ -15,9 +22,15 @@ import os
 import sqlite3
 from pathlib import Path
 
-from mt.archive.base import LOCK_FILE
-from mt.errors import KoenError
+import stat
 
+from mt.archive.base import LOCK_FILE, STATE_FILE
+from mt.errors import KoenError
+from mt.textio import read_file_bytes
+
+from . import RECORDS_FILE, RENDERED_DIR, SUMMARY_FILE
+
+JOB_TABLES = {"state": ["key", "value"], "records": ["seq", "position", "line"]}
 
 
 class OutdirLock:
@@ -28,9 +41,14 @@ class OutdirLock:
     def __enter__(self) -> "OutdirLock":
         while True:
             try:
-                fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+                fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC, 0o644)
             except OSError as exc:
-                raise KoenError(f"{self.path.parent}: cannot lock the output folder ({exc.strerror})") from None
+                why = "it is a symbolic link" if self.path.is_symlink() else exc.strerror
+                raise KoenError(f"{self.path}: cannot lock the output folder ({why}); remove it "
+                                f"(no run is using it then) or use another output folder") from None
+            if not stat.S_ISREG(os.fstat(fd).st_mode):
+                os.close(fd)
+                raise KoenError(f"{self.path}: is not a regular file; remove it or use another output folder")
             try:
                 fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except BlockingIOError:
@@ -59,11 +77,38 @@ class OutdirLock:
                 self._fd = None
 
 
+def prepare_outdir(outdir: Path, memory: Path) -> None:
+    """Make ``outdir`` if needed; refuse it when what koen keeps there is not what it should be."""
+    try:
+        if outdir.exists() and not outdir.is_dir():
+            raise KoenError(f"{outdir}: exists and is not a folder")
+        outdir.mkdir(parents=True, exist_ok=True)
+        for name in (RECORDS_FILE, SUMMARY_FILE, STATE_FILE, LOCK_FILE, RENDERED_DIR):
+            path = outdir / name
+            if not (path.exists() or path.is_symlink()):
+                continue
+            mode = os.stat(path).st_mode if path.exists() else None
+            if name == RENDERED_DIR:
+                if mode is None or not stat.S_ISDIR(mode):
+                    raise KoenError(f"{path}: is not a folder; remove it (it is rewritten) or use another output folder")
+            elif name != LOCK_FILE and (mode is None or not stat.S_ISREG(mode)):
+                raise KoenError(f"{path}: is not a regular file; remove it or use another output folder")
+        if memory.exists() and not memory.is_file():
+            raise KoenError(f"{memory}: is not a regular file, expected a translation memory")
+    except OSError as exc:
+        raise KoenError(f"{outdir}: cannot use as an output folder ({exc.strerror})") from None
+
+
 def attach_state(db: sqlite3.Connection, path: Path) -> None:
-    """ATTACH the job's state database as ``job``; a file that is no SQLite database is one error."""
+    """ATTACH the job's state database as ``job``; a file that is no SQLite database, or holds
+    tables of other columns than the job's, is one error."""
     try:
         db.execute("ATTACH DATABASE ? AS job", (str(path),))
         db.execute("SELECT COUNT(*) FROM job.sqlite_master").fetchone()
+        for table, columns in JOB_TABLES.items():
+            found = [row[1] for row in db.execute(f"PRAGMA job.table_info({table})")]
+            if found and found != columns:
+                raise sqlite3.DatabaseError(f"table {table} has columns {', '.join(found)}")
     except sqlite3.DatabaseError as exc:
         try:
             db.execute("DETACH DATABASE job")
@@ -77,7 +122,7 @@ def check_records(path: Path, committed: list[str], expected: int) -> None:
     """Refuse to report success unless records.jsonl holds exactly the committed lines, one per record."""
     if len(committed) != expected:
         raise KoenError(f"{path}: {len(committed)} of {expected} records done; run the same command again to finish")
-    data = path.read_bytes() if path.exists() else b""
+    data = read_file_bytes(path, f"the job's {path.name}", regular_only=True) if path.exists() else b""
     if data != "".join(committed).encode("utf-8"):
         present = data.count(b"\n")
         raise KoenError(f"{path}: holds {present} lines, expected {expected} records; "

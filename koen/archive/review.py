@@ -12,16 +12,21 @@ import getpass
 import hashlib
 import json
 import os
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Iterator
 
 from mt.errors import KoenError
+from mt.jsonlines import parse_json, read_jsonl
 from mt.korean import has_hangul
 from mt.memory import APPROVED, REJECTED, UNREVIEWED, Review, TranslationMemory
 from mt.human import span_key
+from mt.numbers.find import digit_runs
 from mt.pipeline import join_translations
 from mt.results import Origin, WarningCode
+from mt.segment import latin_islands
+from mt.textio import split_text_lines
 
 from . import MEMORY_FILE, RECORDS_FILE
 
@@ -89,16 +94,92 @@ def memory_path(outdir: str | Path, memory: str | Path | None = None) -> Path:
 
 
 def read_records(outdir: str | Path) -> list[dict]:
+    """The job's records.jsonl, every record checked: a damaged file is one line naming where."""
     path = Path(outdir) / RECORDS_FILE
-    if not path.is_file():
+    try:
+        present = path.exists() or path.is_symlink()
+    except OSError as exc:
+        raise KoenError(f"{outdir}: cannot use as an output folder ({exc.strerror})") from None
+    if not present:
         raise KoenError(f"{outdir}: no {RECORDS_FILE}; run `koen archive translate INPUT {outdir}` first")
     rows = []
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+    for number, row in read_jsonl(path, f"the job's {RECORDS_FILE}"):
         try:
-            rows.append(json.loads(line))
-        except json.JSONDecodeError as exc:
-            raise KoenError(f"{path}:{number}: not a JSON record ({exc.msg})") from None
+            check_record(row)
+        except ValueError as exc:
+            raise KoenError(f"{path}:{number}: not a koen record ({exc}); rerun `koen archive translate` "
+                            f"on {outdir} to rewrite it") from None
+        rows.append(row)
     return rows
+
+
+def stored_records(lines: list[str], path: Path) -> list[dict]:
+    """The job database's records, parsed and checked: a damaged one is one line, not a traceback."""
+    rows = []
+    for number, line in enumerate(lines, start=1):
+        try:
+            row = parse_json(line)
+            check_record(row)
+        except ValueError as exc:
+            raise KoenError(f"{path}: record {number} is damaged ({exc}); start the job over with --redo "
+                            f"or use another output folder") from None
+        rows.append(row)
+    return rows
+
+
+def _require(value, kind, what: str):
+    if not isinstance(value, kind) or isinstance(value, bool) and kind is not bool:
+        names = " or ".join(k.__name__ for k in (kind if isinstance(kind, tuple) else (kind,)))
+        raise ValueError(f"{what} is {type(value).__name__}, expected {names}")
+    return value
+
+
+def check_record(row) -> None:
+    """ValueError naming the first part of ``row`` the review loop could not use."""
+    _require(row, dict, "the record")
+    if "id" not in row:
+        raise ValueError("no id")
+    source = _require(row.get("source"), dict, "source")
+    translation = _require(row.get("translation"), dict, "translation")
+    _require(row.get("warnings"), list, "warnings")
+    for name, lines in _require(row.get("audit", {}), dict, "audit").items():
+        _require(source.get(name), str, f"source[{name!r}]")
+        _require(translation.get(name), str, f"translation[{name!r}]")
+        for line in _require(lines, list, f"audit[{name!r}]"):
+            _require(line, dict, f"audit[{name!r}] line")
+            number = _require(line.get("line"), int, f"audit[{name!r}] line number")
+            if number < 1:
+                raise ValueError(f"audit[{name!r}] line number {number}")
+            where = f"audit[{name!r}] line {number}"
+            _require(line.get("warnings"), list, f"{where} warnings")
+            for term in _require(line.get("terms", []), list, f"{where} terms"):
+                _require(term, dict, f"{where} term")
+                bounds = _require(term.get("span"), list, f"{where} term span")
+                if len(bounds) != 2:
+                    raise ValueError(f"{where} term span {bounds}")
+                for value in bounds:
+                    _require(value, int, f"{where} term span offset")
+            for entry in _require(line.get("numbers", []), list, f"{where} numbers"):
+                _require(_require(entry, dict, f"{where} number").get("source"), str, f"{where} number source")
+            for span in _require(line.get("spans"), list, f"{where} spans"):
+                _require(span, dict, f"{where} span")
+                _require(span.get("source"), str, f"{where} span source")
+                start = _require(span.get("start"), int, f"{where} span start")
+                end = _require(span.get("end"), int, f"{where} span end")
+                if not 0 <= start <= end:
+                    raise ValueError(f"{where} span [{start}, {end}]")
+                if "translation" in span:
+                    _require(span["translation"], str, f"{where} span translation")
+                    _require(span.get("origin", "model"), str, f"{where} span origin")
+                    confidence = span.get("confidence")
+                    if confidence is not None:
+                        _require(confidence, (int, float), f"{where} span confidence")
+                    for flag in _require(span.get("flags", []), list, f"{where} span flags"):
+                        if flag not in _CODES:
+                            raise ValueError(f"{where} span flag {flag!r}")
+
+
+_CODES = {code.value for code in WarningCode}
 
 
 def spans_of(rows: Iterable[dict]) -> Iterator[tuple[dict, str, dict, dict]]:
@@ -115,8 +196,8 @@ def collect(rows: list[dict], memory: TranslationMemory, threshold: float = DEFA
     """Every translated span by id, with its reasons for review (empty: nothing doubtful)."""
     items: dict[str, ReviewItem] = {}
     for row, name, line, span in spans_of(rows):
-        source_lines = row["source"][name].splitlines()
-        text = source_lines[line["line"] - 1] if line["line"] <= len(source_lines) else span["source"]
+        source_lines = split_text_lines(row["source"][name])
+        text = source_lines[line["line"] - 1].rstrip("\r\n") if line["line"] <= len(source_lines) else span["source"]
         occurrence = Occurrence(str(row["id"]), name, line["line"], text, span["start"], span["end"])
         key = span_id(span["source"])
         item = items.get(key)
@@ -189,8 +270,10 @@ def reject(memory: TranslationMemory, item: ReviewItem, editor: str | None = Non
 
 def apply_approvals(rows: list[dict], memory: TranslationMemory) -> dict[int, dict]:
     """The records (by index) that change because an editor approved one of their spans, patched:
-    the span's English becomes the editor's, its origin ``human``, its flags and warnings go, and
-    the field's translation is rebuilt from its lines. Other records are not touched at all."""
+    the span's English becomes the editor's, its origin ``human``, its flags and warnings go, the
+    line's audit becomes what a run with the approval already made would have written (see
+    ``_as_human``), and the field's translation is rebuilt from its lines. Other records are not
+    touched at all."""
     approved = memory.human_translations({span["source"] for _, _, _, span in spans_of(rows)})
     changed: dict[int, dict] = {}
     for index, row in enumerate(rows):
@@ -206,28 +289,58 @@ def apply_approvals(rows: list[dict], memory: TranslationMemory) -> dict[int, di
                     line["warnings"] = [w for w in line["warnings"] if w not in stale]
                     patched["warnings"] = [w for w in patched["warnings"] if w not in
                                            {f"{name} line {line['line']}: {m}" for m in stale}]
-                    span.update({"translation": english, "origin": Origin.HUMAN.value, "confidence": None,
-                                 "flags": [], "warnings": []})
-                    span.pop("untranslated", None)
+                    _as_human(line, span, english)
                     touched.setdefault(name, set()).add(line["line"])
         for name, numbers in touched.items():
             patched["translation"][name] = _rebuild(patched["source"][name], patched["translation"][name],
-                                                    [line for line in patched["audit"][name] if line["line"] in numbers])
+                                                    patched["audit"][name], numbers)
         if touched:
             changed[index] = patched
     return changed
 
 
-def _rebuild(source: str, translation: str, lines: list[dict]) -> str:
-    """A field's translation with ``lines`` (audits) re-joined from their spans."""
-    sources = source.splitlines(keepends=True)
-    current = translation.splitlines(keepends=True)
-    if len(current) != len(sources):       # a model output with a line break of its own: rebuild all
-        current = list(sources)
-    by_number = {line["line"]: line for line in lines}
+def _as_human(line: dict, span: dict, english: str) -> None:
+    """Audit ``span`` of ``line`` the way the pipeline audits a span an editor translated: no
+    protections inside it (its terms and numbers are no longer checked against the English), one
+    piece, every digit run accounted for."""
+    start, end = span["start"], span["end"]
+
+    def inside(entry: dict, fallback: bool) -> bool:
+        bounds = entry.get("span")
+        return start <= bounds[0] < end if isinstance(bounds, list) and len(bounds) == 2 else fallback
+
+    terms = [t for t in line.get("terms", []) if inside(t, False)]
+    numbers = [n for n in line.get("numbers", []) if inside(n, n["source"] in span["source"])]
+    protected = [tuple(t["span"]) for t in terms] + [tuple(n["span"]) for n in numbers if "span" in n]
+    text = unicodedata.normalize("NFC", span["source"])
+    protected += [(start + s, start + e) for s, e in latin_islands(text)]
+    runs = [(start + s, start + e) for s, e in digit_runs(text)]
+    accounted_before = sum(any(s <= a and b <= e for s, e in protected) for a, b in runs)
+    line["terms"] = [t for t in line.get("terms", []) if t not in terms]
+    line["numbers"] = [n for n in line.get("numbers", []) if n not in numbers]
+    if isinstance(line.get("digit_runs"), dict):
+        counts = line["digit_runs"]
+        counts["accounted"] = min(counts.get("total", 0), counts.get("accounted", 0) - accounted_before + len(runs))
+    span.update({"translation": english, "pieces": 1, "origin": Origin.HUMAN.value, "confidence": None,
+                 "flags": [], "warnings": []})
+    span.pop("split", None)
+    span.pop("untranslated", None)
+
+
+def _rebuild(source: str, translation: str, audits: list[dict], touched: set[int]) -> str:
+    """A field's translation with the ``touched`` lines re-joined from their spans' audits.
+
+    Lines are cut only at the endings koen writes (``mt.textio.split_text_lines``). A translation
+    that still does not line up with its source (a model output with a line break of its own) is
+    rebuilt from every line's audit: a line without one holds no Korean and is its source."""
+    sources = split_text_lines(source)
+    current = split_text_lines(translation)
+    by_number = {line["line"]: line for line in audits}
+    if len(current) != len(sources):
+        current, touched = list(sources), set(by_number)
     out = []
     for number, (line, old) in enumerate(zip(sources, current), start=1):
-        audit = by_number.get(number)
+        audit = by_number.get(number) if number in touched else None
         if audit is None:
             out.append(old)
             continue

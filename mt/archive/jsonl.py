@@ -6,12 +6,12 @@ translation (other keys and their order kept); skipped lines are copied as they 
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from ..errors import KoenError
+from ..jsonlines import parse_json, split_jsonl
 from ..textio import read_file_bytes
-from .base import BadRecord, RenderedFile, Scan, decode_line, sha256_chunks, split_lines
+from .base import BadRecord, RenderedFile, Scan, decode_line, sha256_chunks
 from .rows import RowFields, dump_row, row_record
 
 
@@ -31,7 +31,7 @@ class JsonlReader:
         data = read_file_bytes(self.path)
         if not data.strip():
             raise KoenError(f"{self.path}: empty file: no records (expected one JSON object per line)")
-        self._raw = split_lines(data)
+        self._raw = split_jsonl(data)
         records, bad = [], []
         for index, raw in enumerate(self._raw):
             text, problem = decode_line(raw)
@@ -45,9 +45,9 @@ class JsonlReader:
                 bad.append(BadRecord(position, str(position + 1), location, problem))
                 continue
             try:
-                row = json.loads(text)
-            except json.JSONDecodeError as exc:
-                bad.append(BadRecord(position, str(position + 1), location, f"invalid JSON ({exc.msg} at character {exc.pos + 1})"))
+                row = parse_json(text)
+            except ValueError as exc:
+                bad.append(BadRecord(position, str(position + 1), location, str(exc)))
                 continue
             record = row_record(row, position, location, self.fields)
             if isinstance(record, BadRecord):
