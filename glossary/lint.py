@@ -1,7 +1,7 @@
 """Checks a termbase file and reports every problem as ``file:line: problem``.
 
 Codes (stable, for tools): header, columns, empty, bad-date, bad-kind, bad-status, bad-dnt,
-whitespace, hangul-in-english, duplicate, conflict, overlapping-dates, alias-claimed, unreachable.
+whitespace, bad-character (controls, bidi, invisible fillers, line separators: ``mt.controls``), hangul-in-english, duplicate, conflict, overlapping-dates, alias-claimed, unreachable.
 Deprecated entries take part only in the row checks: replacing a term by deprecating the old row
 is the normal way to edit.
 """
@@ -12,7 +12,10 @@ import datetime
 from dataclasses import dataclass
 from pathlib import Path
 
+from mt.controls import unsafe_characters
 from mt.errors import KoenError, located
+
+from mt.textio import read_file_bytes
 
 from .match import Matcher
 from .termbase import ALIAS_SEPARATOR, COLUMNS, Entry, ParsedFile, has_hangul, match_key, parse_text
@@ -35,7 +38,7 @@ def lint_file(path: str | Path) -> list[LintFinding]:
         raise KoenError(f"{p}: no such glossary file")
     if p.is_dir():
         raise KoenError(f"{p}: is a directory, expected a glossary TSV file")
-    return lint_text(p.read_bytes(), str(p))
+    return lint_text(read_file_bytes(p, "a glossary TSV file"), str(p))
 
 
 def lint_text(data: bytes | str, path: str = "<glossary>") -> list[LintFinding]:
@@ -50,6 +53,19 @@ def _whitespace(parsed: ParsedFile, path: str) -> list[LintFinding]:
     found = []
     for number, cells in parsed.cells.items():
         found += [LintFinding(path, number, "whitespace", message) for message in whitespace_problems(cells)]
+        found += [LintFinding(path, number, "bad-character", message) for message in character_problems(cells)]
+    return found
+
+
+def character_problems(cells: list[str]) -> list[str]:
+    """Control, bidi, invisible or line-separator characters in a row's cells, as messages: in a
+    term they defeat matching, in the English they reach every translation (a U+2028 splits the
+    line), and on a terminal they are escape sequences."""
+    found = []
+    for column, cell in zip(COLUMNS, cells):
+        unsafe = unsafe_characters(cell)
+        if unsafe:
+            found.append(f"{', '.join(unsafe)} in {column} {cell!r}")
     return found
 
 
@@ -69,7 +85,8 @@ def whitespace_problems(cells: list[str]) -> list[str]:
 
 def refuse_untidy(entries: list[Entry], source: str) -> None:
     """The whitespace lint that `glossary add` runs, for a whole import: one line for the first problem."""
-    untidy = [(n, e, p) for n, e in enumerate(entries, start=1) for p in whitespace_problems(e.to_row().split("\t"))]
+    untidy = [(n, e, p) for n, e in enumerate(entries, start=1)
+              for cells in [e.to_row().split("\t")] for p in character_problems(cells) + whitespace_problems(cells)]
     if untidy:
         number, entry, problem = untidy[0]
         where = f"line {entry.line}" if entry.line else f"entry {number}"

@@ -24,19 +24,57 @@ import contextlib
 import datetime
 import hashlib
 import json
+import os
 import re
 import sqlite3
+import stat
 import unicodedata
+import urllib.parse
 from pathlib import Path
 from dataclasses import dataclass
 from typing import Iterable, Iterator
 
-from .errors import KoenError
+from .errors import KoenError, disk_full_message, is_disk_full
 
 SCHEMA_VERSION = "2"
 READABLE_SCHEMAS = ("1", SCHEMA_VERSION)   # schema 1 is upgraded on a writable open, read as it is otherwise
 _SPACE_RE = re.compile(r"\s+")
 _QUERY_CHUNK = 500
+
+
+def _check_file(path: Path, must_exist: bool) -> None:
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        if must_exist:
+            raise KoenError(f"{path}: no translation memory there (a mistyped path? `koen memory init {path}` "
+                            f"creates an empty one)") from None
+        return
+    except OSError as exc:
+        raise KoenError(f"{path}: cannot use as a translation memory ({exc.strerror})") from None
+    if not stat.S_ISREG(mode):
+        raise KoenError(f"{path}: is not a regular file, expected a translation memory")
+
+
+def _check_tables(connection: sqlite3.Connection, path: Path, empty_ok: bool) -> None:
+    """Refuse a database that is not a koen memory before writing anything to it."""
+    tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    if not tables and empty_ok:
+        return
+    schema = None
+    if "meta" in tables:
+        with contextlib.suppress(sqlite3.Error):
+            schema = connection.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
+    if schema is None:
+        held = f"it holds {', '.join(sorted(tables))}" if tables else "it is empty"
+        connection.close()
+        raise KoenError(f"{path}: not a koen translation memory ({held}); nothing was written to it")
+
+
+def _database_error(path: Path, exc: sqlite3.DatabaseError) -> KoenError:
+    if is_disk_full(exc):
+        return KoenError(disk_full_message(path))
+    return KoenError(f"{path}: not a usable translation memory ({exc})")
 
 
 def normalise(text: str) -> str:
@@ -57,14 +95,23 @@ def identity_key(identity: dict) -> str:
 
 
 class TranslationMemory:
-    def __init__(self, path: str | Path):
+    """``TranslationMemory(path)`` opens a koen memory for use, creating it when ``create`` and the
+    file is missing (or empty); ``read_only(path)`` opens an existing one for lookups only, on a
+    read-only file or folder too, and writes nothing. A file that is not a koen memory (another
+    application's SQLite database) is refused before anything is written to it."""
+
+    writable = True
+
+    def __init__(self, path: str | Path, create: bool = True):
         self.path = Path(path)
+        _check_file(self.path, must_exist=not create)
         try:
             self.connection = sqlite3.connect(str(self.path), isolation_level=None, timeout=60)
             self.connection.execute("PRAGMA journal_mode=DELETE")    # atomic commits across ATTACHed files
+            _check_tables(self.connection, self.path, empty_ok=create)
             self._create()
         except sqlite3.DatabaseError as exc:
-            raise KoenError(f"{self.path}: not a usable translation memory ({exc})") from None
+            raise _database_error(self.path, exc) from None
 
     def _create(self) -> None:
         with self.transaction():
@@ -87,32 +134,59 @@ class TranslationMemory:
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
-        """One atomic unit; nested use joins the outer transaction."""
+        """One atomic unit; nested use joins the outer transaction. A full disk is one KoenError
+        (SQLite has rolled back already: nothing of the unit is kept, nothing before it is lost)."""
         if self.connection.in_transaction:
             yield self.connection
             return
-        self.connection.execute("BEGIN IMMEDIATE")
         try:
-            yield self.connection
-        except BaseException:
-            self.connection.execute("ROLLBACK")
+            self.connection.execute("BEGIN IMMEDIATE")
+            try:
+                yield self.connection
+            except BaseException:
+                if self.connection.in_transaction:    # SQLite may have rolled back on its own (disk full)
+                    with contextlib.suppress(sqlite3.Error):
+                        self.connection.execute("ROLLBACK")
+                raise
+            self.connection.execute("COMMIT")
+        except sqlite3.OperationalError as exc:
+            if self.connection.in_transaction:
+                with contextlib.suppress(sqlite3.Error):
+                    self.connection.execute("ROLLBACK")
+            if is_disk_full(exc):
+                raise KoenError(disk_full_message(self.path)) from None
             raise
-        self.connection.execute("COMMIT")
 
     @classmethod
     def read_only(cls, path: str | Path) -> "TranslationMemory":
-        """An existing memory opened for lookups only (a missing or foreign file is a KoenError)."""
+        """An existing memory opened for lookups only (a missing or foreign file is a KoenError);
+        nothing is written, so a read-only file or folder serves."""
         memory = cls.__new__(cls)
         memory.path = Path(path)
+        memory.writable = False
+        _check_file(memory.path, must_exist=True)
+        uri = "file:" + urllib.parse.quote(str(memory.path.resolve())) + "?mode=ro"
         try:
-            memory.connection = sqlite3.connect(f"file:{memory.path}?mode=ro", uri=True, isolation_level=None)
+            memory.connection = sqlite3.connect(uri, uri=True, isolation_level=None)
+            _check_tables(memory.connection, memory.path, empty_ok=False)
             row = memory.connection.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
         except sqlite3.DatabaseError as exc:
-            raise KoenError(f"{memory.path}: not a usable translation memory ({exc})") from None
+            raise _database_error(memory.path, exc) from None
         if row is None or row[0] not in READABLE_SCHEMAS:
             raise KoenError(f"{memory.path}: translation memory schema {row[0] if row else '?'}, "
                             f"this koen reads {SCHEMA_VERSION}")
         return memory
+
+    @classmethod
+    def for_use(cls, path: str | Path) -> "TranslationMemory":
+        """An existing memory: read-write where the file and its folder can be written (new segments
+        are stored), read-only otherwise (``writable`` is False, nothing is stored)."""
+        path = Path(path)
+        _check_file(path, must_exist=True)
+        folder = path.parent if str(path.parent) else Path(".")
+        if os.access(path, os.W_OK) and os.access(folder, os.W_OK):
+            return cls(path, create=False)
+        return cls.read_only(path)
 
     def translations_of(self, text: str) -> list[tuple[str, dict]]:
         """Every stored translation of ``text`` (normalised), with the identity of the model that made it."""
@@ -123,6 +197,9 @@ class TranslationMemory:
 
     def bind(self, identity: dict) -> "BoundMemory":
         key = identity_key(identity)
+        if not self.writable:
+            row = self.connection.execute("SELECT id FROM models WHERE key = ?", (key,)).fetchone()
+            return BoundMemory(self, row[0] if row else -1)
         with self.transaction() as db:
             db.execute("INSERT OR IGNORE INTO models (key, identity) VALUES (?, ?)",
                        (key, json.dumps(identity, sort_keys=True, ensure_ascii=False)))
@@ -249,6 +326,8 @@ class BoundMemory:
     def put_many(self, mapping: dict[str, str], confidences: dict[str, float | None] | None = None) -> None:
         # A date only (not a time): what a rerun writes must not depend on the clock's seconds.
         today = datetime.date.today().isoformat()
+        if not self.memory.writable:
+            return
         with self.memory.transaction() as db:
             db.executemany("INSERT OR IGNORE INTO segments (model, source, translation, confidence, created) "
                            "VALUES (?, ?, ?, ?, ?)",

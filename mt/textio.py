@@ -13,7 +13,7 @@ import tempfile
 from pathlib import Path
 from typing import IO, Iterator
 
-from .errors import KoenError, located
+from .errors import KoenError, disk_full_is_an_error, located
 
 
 def decode_lines(data: bytes, path: str | None) -> list[str]:
@@ -140,8 +140,10 @@ def check_writable(path: str | Path) -> None:
 
 
 def refuse_same_file(output: str | Path | None, *inputs: str | Path | None) -> None:
-    """Refuse an output path that is one of the inputs (same resolved path or same inode): writing
-    it would destroy the input before (or while) it is read. ``None`` and ``-`` are ignored."""
+    """Refuse an output path that is one of the command's inputs (same resolved path or same
+    inode), or lies inside an input folder: writing it would destroy an input before (or while)
+    it is read. Every command that writes a file calls this with every file it reads (text,
+    glossary, memory, archive). ``None`` and ``-`` are ignored."""
     if output is None or str(output) == "-":
         return
     out = Path(output)
@@ -152,6 +154,10 @@ def refuse_same_file(output: str | Path | None, *inputs: str | Path | None) -> N
             same = os.path.samefile(out, source)
         except OSError:
             same = os.path.realpath(out) == os.path.realpath(source)
+        if not same and os.path.isdir(source):
+            same = Path(os.path.realpath(out)).is_relative_to(os.path.realpath(source))
+            if same:
+                raise KoenError(f"{output}: is inside the input folder {source}; write the output elsewhere")
         if same:
             raise KoenError(f"{output}: is also an input ({source}); write the output to another file")
 
@@ -230,20 +236,22 @@ def atomic_writer(path: str | Path, mode: str = "w", encoding: str | None = "utf
     directory = target.parent if str(target.parent) else Path(".")
     clean_stale_temps(target)
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.{os.getpid()}.", suffix=".tmp", dir=directory)
+        with disk_full_is_an_error(given):
+            fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.{os.getpid()}.", suffix=".tmp", dir=directory)
     except OSError as exc:
         raise KoenError(f"{given}: cannot write in {directory} ({exc.strerror})") from None
     try:
-        kwargs = {"encoding": encoding, "newline": ""} if "b" not in mode else {}
-        with os.fdopen(fd, mode, **kwargs) as handle:
-            yield handle
-            handle.flush()
-            os.fsync(handle.fileno())
-        if target.exists():
-            os.chmod(tmp, target.stat().st_mode & 0o777)
-        else:
-            os.chmod(tmp, 0o644)
-        os.replace(tmp, target)
+        with disk_full_is_an_error(given):
+            kwargs = {"encoding": encoding, "newline": ""} if "b" not in mode else {}
+            with os.fdopen(fd, mode, **kwargs) as handle:
+                yield handle
+                handle.flush()
+                os.fsync(handle.fileno())
+            if target.exists():
+                os.chmod(tmp, target.stat().st_mode & 0o777)
+            else:
+                os.chmod(tmp, 0o644)
+            os.replace(tmp, target)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)

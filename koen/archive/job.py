@@ -22,7 +22,7 @@ from typing import Callable
 
 from mt.archive.base import STATE_FILE, ArchiveReader, Record, Scan, require_records
 from mt.backends import Backend
-from mt.errors import KoenError
+from mt.errors import KoenError, disk_full_is_an_error
 from mt.memory import BoundMemory, TranslationMemory
 from mt.pipeline import Pipeline
 from mt.results import RunSummary
@@ -236,7 +236,7 @@ class ArchiveJob:
         data = path.read_bytes() if path.exists() else b""
         present = data[:data.rfind(b"\n") + 1].splitlines(keepends=True) if data else []
         if len(present) <= len(expected) and present == expected[:len(present)]:
-            with open(path, "ab") as handle:
+            with disk_full_is_an_error(path), open(path, "ab") as handle:
                 handle.truncate(sum(len(line) for line in present))
                 handle.write(b"".join(expected[len(present):]))
                 handle.flush()
@@ -248,7 +248,7 @@ class ArchiveJob:
 
     def _append(self, path: Path, lines: list[str]) -> None:
         data = "".join(lines).encode("utf-8")
-        with open(path, "ab") as handle:
+        with disk_full_is_an_error(path), open(path, "ab") as handle:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())

@@ -25,8 +25,8 @@ from pathlib import Path
 import stat
 
 from mt.archive.base import LOCK_FILE, STATE_FILE
-from mt.errors import KoenError
-from mt.textio import read_file_bytes
+from mt.errors import KoenError, disk_full_message, is_disk_full
+from mt.textio import read_file_bytes, refuse_same_file
 
 from . import RECORDS_FILE, RENDERED_DIR, SUMMARY_FILE
 
@@ -99,6 +99,22 @@ def prepare_outdir(outdir: Path, memory: Path) -> None:
         raise KoenError(f"{outdir}: cannot use as an output folder ({exc.strerror})") from None
 
 
+def refuse_inputs_in_outdir(outdir: Path, memory: Path, *inputs: str | Path | None) -> None:
+    """No file the job writes (records, summary, state, memory, rendered/) may be one it reads."""
+    files = [source for source in inputs if source is not None and not os.path.isdir(source)]
+    for written in (outdir / RECORDS_FILE, outdir / SUMMARY_FILE, outdir / STATE_FILE, memory):
+        refuse_same_file(written, *files)
+    rendered = os.path.realpath(outdir / RENDERED_DIR)
+    for source in inputs:
+        if source is None:
+            continue
+        if os.path.realpath(source) == os.path.realpath(outdir):
+            raise KoenError(f"{outdir}: is also the input; write the output to another folder")
+        if Path(os.path.realpath(source)).is_relative_to(rendered):
+            raise KoenError(f"{source}: is inside {outdir / RENDERED_DIR}, which this job rewrites; "
+                            f"use another output folder")
+
+
 def attach_state(db: sqlite3.Connection, path: Path) -> None:
     """ATTACH the job's state database as ``job``; a file that is no SQLite database, or holds
     tables of other columns than the job's, is one error."""
@@ -114,6 +130,8 @@ def attach_state(db: sqlite3.Connection, path: Path) -> None:
             db.execute("DETACH DATABASE job")
         except sqlite3.Error:
             pass
+        if is_disk_full(exc):
+            raise KoenError(disk_full_message(path)) from None
         raise KoenError(f"{path}: not a koen job database ({exc}); remove it (the run starts over) "
                         f"or use another output folder") from None
 

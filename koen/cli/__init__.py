@@ -5,12 +5,13 @@ Every command turns a ``KoenError`` into one ``koen: error: ...`` line and its e
 
 from __future__ import annotations
 
+import sqlite3
 import sys
 
 import typer
 
 from mt import __version__
-from mt.errors import KoenError
+from mt.errors import KoenError, disk_full_message, is_disk_full
 from mt.textio import check_argv
 
 from . import archive, glossary, memory, model, review, translate
@@ -54,6 +55,11 @@ def main(argv: list[str] | None = None) -> None:
     except KoenError as exc:
         print(f"koen: error: {exc}", file=sys.stderr)
         sys.exit(exc.exit_code)
+    except (OSError, sqlite3.Error) as exc:
+        if not is_disk_full(exc):
+            raise
+        print(f"koen: error: {disk_full_message(getattr(exc, 'filename', None) or 'the output')}", file=sys.stderr)
+        sys.exit(2)
     except KeyboardInterrupt:
         print("koen: interrupted", file=sys.stderr)
         sys.exit(130)

@@ -17,6 +17,8 @@ from mt.errors import KoenError
 
 from ..archive.engine import make_engine
 from ..archive.job import ArchiveJob, JobOptions
+from ..archive.lock import refuse_inputs_in_outdir
+from ..archive.review import memory_path
 from ..compose import NO_CHECKPOINT, load_terms, make_backend
 from ..progress import record_progress
 from .options import (DEFAULT_MODEL, EXIT_UNTRANSLATED, BackendName, BatchSize, BeamSize, ComputeType, DateOption,
@@ -80,6 +82,7 @@ def translate(
         raise KoenError("--fields: name at least one text field")
     reader = open_reader(input, format, RowFields(text_fields, id_field or None, date_field or None), split)
     glossary_path = resolve_glossary(glossary)
+    refuse_inputs_in_outdir(Path(outdir), memory_path(outdir, memory), input, glossary_path)
     terms = load_terms(glossary_path)
     settings = {"model": model, "model_revision": _model_revision(model) if backend not in NO_CHECKPOINT else None,
                 "backend": backend, "device": device.value, "batch_size": batch_size, "beam_size": beam_size,

@@ -11,10 +11,10 @@ from typing import List, Optional
 import typer
 
 from mt.errors import KoenError
-from mt.textio import atomic_writer, read_file_bytes
+from mt.textio import atomic_writer, read_file_bytes, refuse_same_file
 
 from glossary.formats import get_format
-from glossary.lint import lint_entries, lint_file, refuse_untidy, whitespace_problems
+from glossary.lint import character_problems, lint_entries, lint_file, refuse_untidy, whitespace_problems
 from glossary.match import Matcher
 from glossary.matchtest import load_cases, score
 from glossary.termbase import KINDS, STATUSES, RowProblem, Termbase, default_glossary_path, escape_korean, parse_row
@@ -63,6 +63,10 @@ def add(
     path = edited_path(glossary)
     termbase = Termbase.load(path)
     cells = [escape_korean(korean), english, "|".join(alias), kind, status, valid_from or "", valid_to or "", "yes" if dnt else "", note]
+    unsafe = character_problems(cells)
+    if unsafe:
+        raise KoenError(f"not added: {'; '.join(unsafe)} (not text: controls, bidi, invisible and line-separator "
+                        f"characters are refused in glossary entries)")
     problems: list[RowProblem] = []
     entry = parse_row(cells, 0, problems)
     if problems or entry is None:
@@ -190,6 +194,7 @@ def export(
     """Write the glossary in another format (atomically)."""
 
     fmt = get_format(format_ or ("tsv" if str(target) == "-" else None), None if str(target) == "-" else target)
+    refuse_same_file(target, _path(glossary))
     data = fmt.write(Termbase.load(_path(glossary)).entries)
     if str(target) == "-":
         sys.stdout.buffer.write(data)

@@ -9,7 +9,7 @@ import typer
 
 from mt.errors import KoenError
 from mt.memory import TranslationMemory
-from mt.textio import atomic_writer, check_writable
+from mt.textio import atomic_writer, check_writable, refuse_same_file
 
 from ..archive.review import default_editor, memory_path
 from ..exchange import export_memory, import_tmx
@@ -26,6 +26,19 @@ def _memory_file(place: str, must_exist: bool) -> Path:
     return path
 
 
+@app.command("init")
+def init_command(
+    path: Path = typer.Argument(..., metavar="FILE", help="The new memory file (SQLite)."),
+) -> None:
+    """Create an empty translation memory (`koen translate --memory` and `koen memory import` use
+    only memories that exist, so that a mistyped path is an error, not a new empty store)."""
+    if path.exists() or path.is_symlink():
+        raise KoenError(f"{path}: already exists; not replaced")
+    check_writable(path)
+    TranslationMemory(path).close()
+    typer.echo(f"koen: created {path} (an empty translation memory)", err=True)
+
+
 @app.command("export")
 def export_command(
     source: str = typer.Argument(..., metavar="OUTDIR|FILE", help="An archive job's output folder or a memory file."),
@@ -36,7 +49,9 @@ def export_command(
     if fmt not in ("tmx", "tsv"):
         raise KoenError(f"--format {fmt}: expected tmx or tsv")
     check_writable(output)
-    memory = TranslationMemory(_memory_file(source, must_exist=True))
+    path = _memory_file(source, must_exist=True)
+    refuse_same_file(output, path)
+    memory = TranslationMemory.read_only(path)
     try:
         data = export_memory(memory, fmt)
     finally:
@@ -56,7 +71,7 @@ def import_command(
     """Add the file's translation units as human translations (they win over the model)."""
     if not tmx_file.is_file():
         raise KoenError(f"{tmx_file}: no such TMX file")
-    tm = TranslationMemory(_memory_file(memory, must_exist=False))
+    tm = TranslationMemory(_memory_file(memory, must_exist=True), create=False)
     try:
         imported, skipped = import_tmx(tm, tmx_file, editor or default_editor())
     finally:

@@ -10,7 +10,7 @@ import typer
 from glossary.mine import MemorySuggestions, candidates_to_text, mine, read_documents
 from glossary.termbase import Termbase, default_glossary_path
 from mt.errors import KoenError
-from mt.textio import write_text_atomic
+from mt.textio import refuse_same_file, write_text_atomic
 
 from ..compose import make_backend
 from .options import BackendName
@@ -29,6 +29,7 @@ def mine_command(
     backend: BackendName = "transformers",
 ) -> None:
     """Mine term candidates from an archive, with evidence and suggested English, as candidate rows."""
+    refuse_same_file(output, archive, glossary if glossary is not None else default_glossary_path(), memory)
     documents = read_documents(archive, format, skip_bad, lambda message: typer.echo(f"koen: warning: {message}", err=True))
     if not documents:
         raise KoenError(f"{archive}: no text to mine")

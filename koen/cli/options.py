@@ -66,7 +66,9 @@ BackendName = Annotated[str, typer.Option("--backend", help=" | ".join(
 EXIT_UNTRANSLATED = 3
 DeviceOption = Annotated[Device, typer.Option("--device", help="auto picks CUDA when present.")]
 BatchSize = Annotated[int, typer.Option("--batch-size", min=1, help="Model inputs per batch.")]
-BeamSize = Annotated[int, typer.Option("--beam-size", min=1, help="Beam width (1 = greedy).")]
+# Wider beams buy nothing for MT and a beam of thousands exhausts memory (std::bad_alloc).
+MAX_BEAM_SIZE = 64
+BeamSize = Annotated[int, typer.Option("--beam-size", min=1, max=MAX_BEAM_SIZE, help=f"Beam width (1 = greedy, at most {MAX_BEAM_SIZE}).")]
 Dtype = Annotated[str, typer.Option("--dtype", help="transformers: auto (fp16 on CUDA) | float32 | float16 | bfloat16")]
 ComputeType = Annotated[str, typer.Option("--compute-type", help="ctranslate2: default | int8 | float16 | ...")]
 Glossary = Annotated[Optional[str], typer.Option(

@@ -9,6 +9,7 @@ from typing import Optional
 
 import typer
 
+from mt.controls import for_terminal
 from mt.errors import KoenError
 from mt.memory import TranslationMemory
 
@@ -24,14 +25,19 @@ MemoryOption = typer.Option(None, "--memory", help="Translation memory file (def
 EditorOption = typer.Option(None, "--editor", help="Who decides (default: the OS user).")
 
 
-def open_memory(outdir: str, memory: Optional[str]) -> TranslationMemory:
+def open_memory(outdir: str, memory: Optional[str], write: bool = True) -> TranslationMemory:
+    """The job's memory: for a decision (``write``) or, read-only, to list (a read-only OUTDIR serves)."""
     path = loop.memory_path(outdir, memory)
-    if not Path(outdir).is_dir():
+    try:
+        folder = Path(outdir).is_dir()
+    except OSError as exc:
+        raise KoenError(f"{outdir}: cannot use as an output folder ({exc.strerror})") from None
+    if not folder:
         raise KoenError(f"{outdir}: no such output folder")
     loop.read_records(outdir)          # says how to make one when there is none
-    if not path.is_file():
+    if not path.exists():
         raise KoenError(f"{path}: no translation memory (pass the job's --memory FILE)")
-    return TranslationMemory(path)
+    return TranslationMemory(path, create=False) if write else TranslationMemory.read_only(path)
 
 
 def _items(outdir: str, memory: TranslationMemory, threshold: float):
@@ -49,7 +55,7 @@ def list_command(
 ) -> None:
     """The flagged spans, most doubtful first: id, source line with the span marked, machine English,
     reasons and confidence."""
-    tm = open_memory(outdir, memory)
+    tm = open_memory(outdir, memory, write=False)
     try:
         items = loop.queue(_items(outdir, tm, threshold), include_reviewed)
     finally:
@@ -62,10 +68,11 @@ def list_command(
         confidence = "-" if item.confidence is None else f"{item.confidence:.2f}"
         seen = f", {len(item.occurrences)} occurrences" if len(item.occurrences) > 1 else ""
         state = "" if item.state == "unreviewed" else f" [{item.state}]"
-        typer.echo(f"{item.id}  confidence {confidence}  {', '.join(item.reasons)}  "
-                   f"(record {data['record']} {data['field']}:{data['line']}{seen}){state}")
-        typer.echo(f"  ko: {data['marked']}")
-        typer.echo(f"  en: {item.english}")
+        # Archive text and editors' English reach a terminal: escapes shown, never obeyed.
+        typer.echo(for_terminal(f"{item.id}  confidence {confidence}  {', '.join(item.reasons)}  "
+                                f"(record {data['record']} {data['field']}:{data['line']}{seen}){state}"))
+        typer.echo(f"  ko: {for_terminal(data['marked'])}")
+        typer.echo(f"  en: {for_terminal(item.english)}")
     typer.echo(f"koen: {len(items)} span(s) to review", err=True)
 
 
@@ -117,6 +124,6 @@ def serve_command(
     port: int = typer.Option(8765, "--port", "-p", min=0, max=65535, help="Port to listen on."),
 ) -> None:
     """Serve the workbench with its Review page over OUTDIR."""
-    open_memory(outdir, memory).close()
+    open_memory(outdir, memory, write=False).close()
     serve_workbench(glossary=glossary, archive=None, host=host, port=port, model=None, backend=None,
           archive_output=Path(outdir), memory=Path(memory) if memory else None, threshold=threshold)

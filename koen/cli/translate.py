@@ -47,13 +47,16 @@ def translate(
     """Translate the Korean in mixed Korean/English text; English, bullets and layout stay as they are.
     Exit status 3: some Korean span stayed untranslated (--backend none)."""
     day = parse_date(date)
-    refuse_same_file(output, input, glossary)
+    glossary_path = resolve_glossary(glossary)
+    refuse_same_file(output, input, glossary_path, memory)
     lines = None if input == "-" else read_lines(input)   # a bad file fails before a model loads
     if output:
         check_writable(output)
-    tm = TranslationMemory(memory) if memory else None
+    tm = TranslationMemory.for_use(memory) if memory else None
+    if tm is not None and not tm.writable:
+        print(f"koen: note: {memory} is read-only here: used for lookups, new segments are not stored", file=sys.stderr)
     pipeline = build_pipeline(model=model, backend=backend, device=device.value, batch_size=batch_size,
-                              beam_size=beam_size, glossary=resolve_glossary(glossary), dtype=dtype,
+                              beam_size=beam_size, glossary=glossary_path, dtype=dtype,
                               compute_type=compute_type, memory=tm)
     if lines is None:
         lines = read_lines(input)
