@@ -136,7 +136,9 @@ class ArchiveJob:
         if self.options.redo:
             records_path.unlink(missing_ok=True)
         done = db.execute("SELECT COUNT(*) FROM job.records").fetchone()[0]
-        self._sync_records_file(records_path, [line for (line,) in db.execute("SELECT line FROM job.records ORDER BY seq")])
+        committed = [line for (line,) in db.execute("SELECT line FROM job.records ORDER BY seq")]
+        stored_records(committed, self.outdir / STATE_FILE)      # damaged state never reaches records.jsonl
+        self._sync_records_file(records_path, committed)
         report = JobReport(len(scan.records), 0, done, len(scan.bad))
         report.approved_now = self._apply_approvals(memory, records_path)
         pending = scan.records[done:]
