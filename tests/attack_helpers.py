@@ -8,8 +8,11 @@ import json
 import os
 import pickle
 import pwd
+import resource
 import shutil
 import signal
+import subprocess
+import sys
 import tempfile
 import traceback
 from pathlib import Path
@@ -66,6 +69,21 @@ def as_unprivileged(function, *args):
     if kind == "error":
         raise AssertionError(f"as nobody: {value}")
     return value
+
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run_bounded(argv: list[str], memory_bytes: int = 2 << 30, seconds: int = 120) -> tuple[int, str]:
+    """``koen argv`` in a child process with capped memory and time: what used to read
+    ``/dev/zero`` forever fails this test instead of exhausting the machine."""
+    def limit():
+        resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
+
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
+    done = subprocess.run([sys.executable, "-m", "koen", *argv], capture_output=True, text=True, timeout=seconds,
+                          preexec_fn=limit, env=env)
+    return done.returncode, done.stderr
 
 
 @pytest.fixture

@@ -7,20 +7,16 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
-import unicodedata
 from pathlib import Path
 
 import pytest
 
 from attack_helpers import ROMANIZE, archive, as_unprivileged, open_tmp, translate_archive, watchdog, write_jsonl  # noqa: F401
 from cli_helpers import run
-from koen.archive import review as loop
 from koen.archive.review import _rebuild
 from mt.archive.folder import FolderReader
-from mt.errors import KoenError
 from mt.korean import has_hangul
 from mt.memory import APPROVED, TranslationMemory
-from mt.textio import split_text_lines
 
 # Every character str.splitlines() cuts at that koen does not write as a line ending.
 FOREIGN_SEPARATORS = ["\u2028", "\u2029", "\x85", "\x0b", "\x0c", "\x1c", "\x1d", "\x1e"]
@@ -111,6 +107,8 @@ def test_rebuild_keeps_the_other_lines_whatever_separator_the_english_holds(sepa
 
 
 def test_split_text_lines_cuts_only_at_koen_line_endings():
+    from mt.textio import split_text_lines
+
     text = "a\u2028b\nc\x85d\r\ne\x0bf\rg"
     assert split_text_lines(text) == ["a\u2028b\n", "c\x85d\r\n", "e\x0bf\r", "g"]
     assert "".join(split_text_lines(text)) == text
