@@ -107,6 +107,7 @@ def test_the_loop_end_to_end_with_a_random_model(tiny_marian, tmp_path):
     koen("memory", "export", outdir, "--format", "tmx", "-o", tmx)
     text = tmx.read_text(encoding="utf-8")
     assert 'type="x-origin">human' in text and 'type="x-origin">machine' in text and 'type="x-editor">kim' in text
+    koen("memory", "init", tmp_path / "fresh.sqlite")        # importing needs a memory that exists
     koen("memory", "import", tmx, "--memory", tmp_path / "fresh.sqlite")
     fresh = TranslationMemory(tmp_path / "fresh.sqlite")
     try:
@@ -302,6 +303,7 @@ def test_memory_import_finds_languages_by_xml_lang_in_any_order(tmp_path):
                    '<tu><tuv xml:lang="ko_KR"><seg>국토교통부</seg></tuv>'
                    '<tuv xml:lang="eng"><seg>Ministry of Land, Infrastructure and Transport</seg></tuv></tu>'
                    '</body></tmx>', encoding="utf-8")
+    koen("memory", "init", tmp_path / "m.sqlite")
     koen("memory", "import", tmx, "--memory", tmp_path / "m.sqlite")
     memory = TranslationMemory(tmp_path / "m.sqlite")
     try:
