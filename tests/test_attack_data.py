@@ -337,3 +337,11 @@ def test_read_only_use_works_on_a_read_only_memory_and_outdir(open_tmp, capsys):
     assert results == [(0, "")] * 3, capsys.readouterr().err
     assert {p: p.read_bytes() for p in outdir.rglob("*") if p.is_file()} == before
     assert (writable / "m.tmx").read_bytes() == (writable / "warm.tmx").read_bytes()
+
+
+def test_glossary_list_escapes_a_hand_edited_control_character(tmp_path, capsys):
+    glossary = tmp_path / "g.tsv"
+    glossary.write_text(TSV_HEADER + "국토교통부\tMinistry\x1b]0;pwned\x07\t\torganisation\tapproved\t\t\t\t\n",
+                        encoding="utf-8")
+    code, out, _ = run(["glossary", "list", "-g", str(glossary)], capsys)
+    assert code == 0 and "\\x1b]0;pwned\\x07" in out and "\x1b" not in out and "\x07" not in out

@@ -10,6 +10,7 @@ from typing import List, Optional
 
 import typer
 
+from mt.controls import for_terminal
 from mt.errors import KoenError
 from mt.textio import atomic_writer, read_file_bytes, refuse_same_file
 
@@ -117,7 +118,8 @@ def list_(
             continue
         dates = f", {e.valid_from or '…'}..{e.valid_to or '…'}" if e.valid_from or e.valid_to else ""
         aliases = f" (also {', '.join(e.aliases)})" if e.aliases else ""
-        typer.echo(f"{e.line:>5}  {e.korean}{aliases} -> {e.english or '(do not translate)'}  [{e.kind}, {e.status}{dates}]")
+        typer.echo(for_terminal(f"{e.line:>5}  {e.korean}{aliases} -> {e.english or '(do not translate)'}  "
+                                f"[{e.kind}, {e.status}{dates}]"))
 
 
 @app.command()
@@ -138,7 +140,8 @@ def find(
         if not hits:
             typer.echo(f"{prefix}no terms")
         for hit in hits:
-            typer.echo(f"{prefix}{hit.start}-{hit.end}\t{hit.surface}\t-> {hit.entry.target}\t({hit.entry.kind}, line {hit.entry.line})")
+            typer.echo(for_terminal(f"{prefix}{hit.start}-{hit.end}\t{hit.surface}\t-> {hit.entry.target}\t"
+                                    f"({hit.entry.kind}, line {hit.entry.line})"))
 
 
 @app.command()
