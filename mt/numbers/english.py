@@ -10,6 +10,7 @@ from decimal import Decimal
 from .find import find_numbers
 from .types import NumberCheck, NumberExpr, RenderStyle
 from .values import dec, decimals
+from .words import supported_values
 
 
 _EN_SCALES = {"thousand": 10**3, "million": 10**6, "billion": 10**9, "trillion": 10**12,
@@ -171,6 +172,11 @@ def _expr_found(expr: NumberExpr, found: _Mentions) -> bool:
         return _has_time(found, *value)
     if kind == "ratio":
         return all(_has_number(found, part) for part in value)
+    if kind == "fraction":  # 2/3 = two thirds = two-thirds
+        supported = supported_values(found.text)
+        return all(dec(part).normalize() in supported for part in value)
+    if kind == "ordinal" and expr.unit == "knockout":  # quarterfinal: the round is named, not numbered
+        return expr.english.split()[-1].lower() in found.text.lower()
     if kind == "percent":
         return dec(value).normalize() in found.percents or _has_number(found, value) and "%" not in expr.text
     if kind == "range":

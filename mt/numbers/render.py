@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from .special import render_vague
 from .types import Item, RenderStyle
-from .units import CURRENCIES, DECADE_WORDS, ENGLISH_ORDINAL_WORDS, ENGLISH_WORDS, MONTHS, UNIT_INFO
+from .units import CURRENCIES, DECADE_WORDS, KNOCKOUT_ROUNDS, ENGLISH_ORDINAL_WORDS, ENGLISH_WORDS, MONTHS, UNIT_INFO
 from .values import dec, format_number, ordinal, scaled, to_int_if_whole
 
 
@@ -44,6 +44,9 @@ def render(item: Item, style: RenderStyle) -> str:
     if kind == "score":
         a, b = item.value
         return f"{a}-{b}"
+    if kind == "fraction":
+        numerator, denominator = item.value
+        return f"{format_number(numerator)}/{format_number(denominator)}"
     if kind == "ordinal":
         n = int(item.value)
         if item.words and n in ENGLISH_ORDINAL_WORDS:
@@ -54,6 +57,8 @@ def render(item: Item, style: RenderStyle) -> str:
             return _render_article(n, item.extra)
         if item.unit == "regnal":
             return roman(n)
+        if item.unit == "knockout":
+            return KNOCKOUT_ROUNDS[n]
         prefix = _NUMBERED_UNITS.get(item.unit)
         return f"{prefix}{n}" if prefix else ordinal(n)
     if kind == "range":

@@ -14,7 +14,7 @@ from .units import (
     FULL_DOTTED, HANGUL_DIGITS, ISO_DATE, JE_COUNTERS, JE_RE, LATIN_BEFORE,
     MONTH_AFTER, DATE_COUNTER_AFTER, NATIVE, NATIVE_COUNTERS, NUM_RE, PHONE, RANGE_SEP, RATIO, RATIO_DAE, SHORT_DOTTED,
     SMALL_UNITS, TIME, UNIT_INFO, UNIT_RE, WEEKDAYS, WEEKDAY_RE, YEAR_MONTH_DOTTED, LAW, SCORE, TAIL_RE,
-    HANGUL_WORD, PARTICLE_WORDS, AGE_AFTER, DECADE_WORDS, MACHINES_AFTER, TERM_NOUNS, unit_at,
+    HANGUL_WORD, PARTICLE_WORDS, AGE_AFTER, FRACTION_AFTER, HUNDREDTHS_AFTER, KNOCKOUT_AFTER, KNOCKOUT_ROUNDS, DECADE_WORDS, MACHINES_AFTER, TERM_NOUNS, unit_at,
 )
 from .hangul import is_foreign_name, previous_word, stands_as_numeral
 from ..korean import tags
@@ -240,6 +240,16 @@ def _single(text: str, i: int, default_year: int | None, after_je: bool = False)
     if rm and not korean_scaled and unit_at(text, rm.end()) is None:
         right = Decimal(rm.group(1).replace(",", ""))
         return Item(i, rm.end(), "ratio", (to_int_if_whole(value), to_int_if_whole(right)))
+    fraction = FRACTION_AFTER.match(text, j)
+    if fraction and not korean_scaled and value == value.to_integral_value() and value > 0:
+        numerator = to_int_if_whole(Decimal(fraction.group("num")))
+        return Item(i, fraction.end(), "fraction", (numerator, to_int_if_whole(value)))
+    knockout = KNOCKOUT_AFTER.match(text, j)
+    if knockout and not korean_scaled and value in KNOCKOUT_ROUNDS:
+        return Item(i, j + 1, "ordinal", value, unit="knockout")
+    hundredths = HUNDREDTHS_AFTER.match(text, j)
+    if hundredths and not korean_scaled and "." not in text[i:j]:
+        return Item(i, hundredths.end(), "quantity", value + Decimal(hundredths.group("frac")) / 100, unit="seconds")
     approx = ""
     if j < n and text[j] == "여" and unit_at(text, j + 1):
         approx = "more than"

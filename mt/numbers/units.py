@@ -205,6 +205,11 @@ MACHINES_AFTER = re.compile(r"\s?(?:의\s)?(?:차량|차|자동차|승용차|버
                             r"드론|선박|배|기계|장비|컴퓨터|노트북|서버|로봇|카메라|기기|단말기|휴대폰|스마트폰|전화|피아노|엔진|발전기|"
                             r"오토바이|자전거|탱크|전차|장갑차|기관차)")
 AGE_AFTER = re.compile(r"\s?(?:이상|이하|미만|초과|때|까지|부터|이던|이었|가량|쯤|정도|된|인|의\s?나이)")
+FRACTION_AFTER = re.compile(r"분의\s?(?P<num>\d+(?:\.\d+)?)(?!\d|[.,]\d)")  # 3분의 2: the numerator
+KNOCKOUT_AFTER = re.compile(r"강(?:전)?" + TAIL)  # 8강 (quarterfinals), 4강전 (a semifinal)
+KNOCKOUT_ROUNDS = {2: "final", 4: "semifinal", 8: "quarterfinal", 16: "round of 16", 32: "round of 32",
+                   64: "round of 64"}
+HUNDREDTHS_AFTER = re.compile(r"초(?P<frac>\d{2})(?!\d)")  # 13초04: 13.04 seconds (sports timing)
 LATIN_BEFORE = re.compile(r"[A-Za-z][-_]?$")
 
 
