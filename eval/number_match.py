@@ -61,6 +61,13 @@ class NumberMatchReport:
                 "reference": {"numbers": self.reference_numbers, "matched": self.reference_matched}}
 
 
+def _tally(mentions: list, values: set, unmatched: list[str]) -> int:
+    """How many ``mentions`` the other side's ``values`` support; the others go to ``unmatched``."""
+    missing = [m.text for m in mentions if not m.matches(values)]
+    unmatched.extend(missing)
+    return len(mentions) - len(missing)
+
+
 def match_numbers(hypotheses: Sequence[str], references: Sequence[Sequence[str]]) -> NumberMatchReport:
     """Number precision and recall of ``hypotheses`` against one or more reference streams."""
     report = NumberMatchReport()
@@ -70,18 +77,10 @@ def match_numbers(hypotheses: Sequence[str], references: Sequence[Sequence[str]]
         ref_values = set().union(*(supported_values(stream[index]) for stream in references))
         said_values = supported_values(hypothesis)
         segment = SegmentNumbers(index + 1)
-        for mention in said:
-            report.hypothesis_numbers += 1
-            if mention.matches(ref_values):
-                report.hypothesis_matched += 1
-            else:
-                segment.hypothesis_only.append(mention.text)
-        for mention in refs:
-            report.reference_numbers += 1
-            if mention.matches(said_values):
-                report.reference_matched += 1
-            else:
-                segment.reference_only.append(mention.text)
+        report.hypothesis_numbers += len(said)
+        report.hypothesis_matched += _tally(said, ref_values, segment.hypothesis_only)
+        report.reference_numbers += len(refs)
+        report.reference_matched += _tally(refs, said_values, segment.reference_only)
         if segment.hypothesis_only or segment.reference_only:
             report.disagreements.append(segment)
     return report

@@ -10,7 +10,7 @@ from decimal import Decimal
 from .find import find_numbers
 from .types import NumberCheck, NumberExpr, RenderStyle
 from .values import dec, decimals
-from .words import supported_values
+from .words import BARE_DECIMAL, supported_values
 
 
 _EN_SCALES = {"thousand": 10**3, "million": 10**6, "billion": 10**9, "trillion": 10**12,
@@ -96,6 +96,8 @@ def _english_mentions(text: str) -> _Mentions:
             found.percents.add(value.normalize())
     for m in EN_APOS_YEAR.finditer(text):
         found.numbers.add(Decimal(2000 + int(m.group("yy"))))
+    for m in BARE_DECIMAL.finditer(text):  # .406
+        found.numbers.add(Decimal("0" + m.group()).normalize())
     for pattern in (_EN_DATE_MD, _EN_DATE_DM):
         for m in pattern.finditer(text):
             month = _MONTH_WORDS[m.group("month").rstrip(".").lower()]

@@ -8,7 +8,8 @@ and the counter as a separate morpheme. The analysis sees the words around the c
 (bounded work per candidate, so long lines stay linear).
 
 A small list of exceptions covers readings Kiwi gets right as morphemes but that are idioms:
-``한 배`` (the same boat), glued ``한번`` (once, ever, "give it a try").
+``한 배`` (the same boat), glued ``한번`` (once, ever, "give it a try"), ``한 번도``/``한 명도``
+(never, no one).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ NATIVE_TAGS = frozenset({"NR", "MM", "SN"})  # 한/두/세/네 are determiners (
 IDIOMS = frozenset({("한", "배"), ("한", "번")})  # 한 배를 탔다 (same boat); 한번 glued (once, ever)
 GLUED_ONLY = frozenset({("한", "번")})  # 한 번 with a space is "one time"; 한번 glued is the idiom
 _WORD_EDGE = re.compile(r"\s")
+NOT_ONE = re.compile(r"[가-힣]{1,2}도(?![가-힣])")  # a counter and 도: 한 번도, 한 명도, 한 푼도
 # Korean personal names: a surname syllable and one or two more (김철수, 남궁민). A foreign name
 # before N세 is a monarch or pope (헨리 8세); a Korean name before it is a person's age.
 SURNAMES = frozenset("김이박최정강조윤장임한오서신권황안송류전홍고문양손배백허유남심노하곽성차주우구민진지엄채원천방공현함변염여추도소석선설길연")
@@ -51,6 +53,8 @@ def stands_as_numeral(text: str, start: int, numeral_end: int, counter_start: in
     counter = text[counter_start:counter_start + 1]
     if (numeral, counter) in IDIOMS and ((numeral, counter) not in GLUED_ONLY or numeral_end == counter_start):
         return False
+    if native and numeral == "한" and NOT_ONE.match(text, counter_start):
+        return False  # 한 번도 없다 (never), 한 명도 (no one): the English says never, no, none
     lo, hi = _window(text, start, counter_start)
     allowed = NATIVE_TAGS if native else NUMERAL_TAGS
     a, b, c = start - lo, numeral_end - lo, counter_start - lo

@@ -44,6 +44,8 @@ def render(item: Item, style: RenderStyle) -> str:
     if kind == "score":
         a, b = item.value
         return f"{a}-{b}"
+    if kind == "number" and item.extra.get("batting"):  # 4할 6리 → .406
+        return f".{int(item.value * 1000):03d}"
     if kind == "fraction":
         numerator, denominator = item.value
         return f"{format_number(numerator)}/{format_number(denominator)}"

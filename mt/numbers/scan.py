@@ -14,7 +14,7 @@ from .units import (
     FULL_DOTTED, HANGUL_DIGITS, ISO_DATE, JE_COUNTERS, JE_RE, LATIN_BEFORE,
     MONTH_AFTER, DATE_COUNTER_AFTER, NATIVE, NATIVE_COUNTERS, NUM_RE, PHONE, RANGE_SEP, RATIO, RATIO_DAE, SHORT_DOTTED,
     SMALL_UNITS, TIME, UNIT_INFO, UNIT_RE, WEEKDAYS, WEEKDAY_RE, YEAR_MONTH_DOTTED, LAW, SCORE, TAIL_RE,
-    HANGUL_WORD, PARTICLE_WORDS, AGE_AFTER, FRACTION_AFTER, HUNDREDTHS_AFTER, KNOCKOUT_AFTER, KNOCKOUT_ROUNDS, DECADE_WORDS, MACHINES_AFTER, TERM_NOUNS, unit_at,
+    HANGUL_WORD, PARTICLE_WORDS, AGE_AFTER, BATTING_AFTER, FRACTION_AFTER, HUNDREDTHS_AFTER, KNOCKOUT_AFTER, KNOCKOUT_ROUNDS, DECADE_WORDS, MACHINES_AFTER, TERM_NOUNS, unit_at,
 )
 from .hangul import is_foreign_name, previous_word, stands_as_numeral
 from ..korean import tags
@@ -110,6 +110,11 @@ def parse_amount(text: str, i: int, allow_hangul: bool, allow_big: bool = True) 
     while j > i and text[j - 1] == " ":
         j -= 1
     return ParsedAmount(j, value, big_used, trail, arabic)
+
+
+def raw_digit(text: str, i: int, j: int) -> bool:
+    """``text[i:j]`` is one ASCII digit (the tenths of 4할 6리)."""
+    return j == i + 1 and "0" <= text[i] <= "9"
 
 
 def _has_unit_char(text: str, a: int, b: int) -> bool:
@@ -247,6 +252,10 @@ def _single(text: str, i: int, default_year: int | None, after_je: bool = False)
     knockout = KNOCKOUT_AFTER.match(text, j)
     if knockout and not korean_scaled and value in KNOCKOUT_ROUNDS:
         return Item(i, j + 1, "ordinal", value, unit="knockout")
+    batting = BATTING_AFTER.match(text, j)
+    if batting and (batting.group("pun") or batting.group("ri")) and raw_digit(text, i, j):
+        thousandths = int(text[i:j]) * 100 + int(batting.group("pun") or 0) * 10 + int(batting.group("ri") or 0)
+        return Item(i, batting.end(), "number", Decimal(thousandths) / 1000, extra={"batting": True})
     hundredths = HUNDREDTHS_AFTER.match(text, j)
     if hundredths and not korean_scaled and "." not in text[i:j]:
         return Item(i, hundredths.end(), "quantity", value + Decimal(hundredths.group("frac")) / 100, unit="seconds")

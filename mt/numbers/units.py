@@ -210,6 +210,8 @@ KNOCKOUT_AFTER = re.compile(r"강(?:전)?" + TAIL)  # 8강 (quarterfinals), 4강
 KNOCKOUT_ROUNDS = {2: "final", 4: "semifinal", 8: "quarterfinal", 16: "round of 16", 32: "round of 32",
                    64: "round of 64"}
 HUNDREDTHS_AFTER = re.compile(r"초(?P<frac>\d{2})(?!\d)")  # 13초04: 13.04 seconds (sports timing)
+# a batting average or win rate: 4할 6리 = .406, 3할 2푼 5리 = .325 (할 tenths, 푼 hundredths, 리 thousandths)
+BATTING_AFTER = re.compile(r"할(?:\s?(?P<pun>\d)푼)?(?:\s?(?P<ri>\d)리)?" + TAIL)
 LATIN_BEFORE = re.compile(r"[A-Za-z][-_]?$")
 
 

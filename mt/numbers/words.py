@@ -22,7 +22,7 @@ _UNITS = {"zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six"
 _TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80,
          "ninety": 90}
 _SCALES = {"hundred": 100, "thousand": 1000, "million": 10**6, "billion": 10**9, "trillion": 10**12}
-DECADES = {"teens": 10, "teenage": 10, "teenager": 10, "teenagers": 10, "twenties": 20, "thirties": 30,
+DECADES = {"teen": 10, "teens": 10, "teenage": 10, "teenager": 10, "teenagers": 10, "twenties": 20, "thirties": 30,
            "forties": 40, "fifties": 50, "sixties": 60, "seventies": 70, "eighties": 80, "nineties": 90}
 _WORD = r"(?:" + "|".join(sorted([*_UNITS, *_TENS, *_SCALES, "dozen", "a", "an", "and"], key=len, reverse=True)) + r")"
 _RUN = re.compile(r"\b" + _WORD + r"(?:(?:\s+|-)" + _WORD + r")*\b", re.IGNORECASE)
@@ -30,6 +30,7 @@ _DECADE_RE = re.compile(r"\b(?:" + "|".join(DECADES) + r")\b", re.IGNORECASE)
 _ROMAN_VALUES = {"I": 1, "V": 5, "X": 10, "L": 50}
 # a regnal number after a capitalised name: Henry VIII, Louis XIV, Elizabeth II, Benedict XVI
 _REGNAL = re.compile(r"\b[A-Z][a-z]+ (?P<roman>[IVXL]{1,7})\b(?![-'’])")
+BARE_DECIMAL = re.compile(r"(?<![\w.,])\.\d+\b")
 _CLOCK = re.compile(r"(?<![\d.:])(?P<h>\d{1,2}):(?P<m>\d{2})(?![\d:])")
 
 
@@ -131,6 +132,8 @@ def roman_value(letters: str) -> int | None:
 def regnal_numbers(text: str) -> list[tuple[int, int, Decimal]]:
     """(start, end, value) of ``Henry VIII``-style numerals (the numeral's span). A lone ``I`` counts
     only before punctuation or the end (``Henry I.``), never as the pronoun (``Then I went``)."""
+    if re.fullmatch(r"[IVXL]{2,7}|[VXL]", text) and roman_value(text):  # a rendering on its own: VIII
+        return [(0, len(text), Decimal(roman_value(text)))]
     out = []
     for m in _REGNAL.finditer(text):
         roman = m.group("roman")
@@ -155,6 +158,8 @@ def stated_numbers(text: str) -> list[Mention]:
     for start, end, value, scale, _decimals, _pct in english_tokens(text):
         if not any(s <= start < e for s, e in clocks):
             mentions.setdefault((start, end), set()).update({value.normalize(), (value * scale).normalize()})
+    for m in BARE_DECIMAL.finditer(text):  # .406 (a batting average)
+        mentions[m.span()] = {Decimal("0" + m.group()).normalize()}
     taken = sorted(mentions)
     for start, end, value in number_words(text) + regnal_numbers(text):
         if any(s < end and start < e for s, e in taken):
@@ -173,13 +178,15 @@ _ORDINAL_WORDS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, 
 _SUPPORT_WORDS = {**{w: (v,) for w, v in _ORDINAL_WORDS.items()}, "a": (1,), "an": (1,), "once": (1,),
                   "twice": (2,), "single": (1,), "double": (2,), "triple": (3,), "half": (Decimal("0.5"), 2, 30),
                   "quarter": (Decimal("0.25"), 4, 15), "thirds": (3,), "quarters": (4,), "fifths": (5,),
-                  "pair": (2,), "couple": (2,), "noon": (12,), "midnight": (0, 12, 24)}
+                  "pair": (2,), "couple": (2,), "another": (1,), "both": (2,), "either": (1,), "noon": (12,), "midnight": (0, 12, 24)}
 _SUPPORT_RE = re.compile(r"\b(?:" + "|".join(sorted(_SUPPORT_WORDS, key=len, reverse=True)) + r")\b", re.IGNORECASE)
 _ORDINAL_TENS = re.compile(r"\b(?P<ten>" + "|".join(_TENS) + r")[- ]?(?P<unit>" + "|".join(
     w for w, v in _ORDINAL_WORDS.items() if v < 10) + r")\b", re.IGNORECASE)
 _ANY_DIGITS = re.compile(r"\d+(?:[.,]\d+)*")
 _DECADES_OF = re.compile(r"\b(?P<n>\w+)\s+decades?\b|\b(?P<a>a|one)\s+decade\b", re.IGNORECASE)
 _SHORT_RANGE = re.compile(r"\b(?P<head>\d{2})(?P<y1>\d{2})\s?[-–]\s?(?P<y2>\d{2})\b")
+_MILITARY_TIME = re.compile(r"(?<![\d.,])(?:(?P<h>0\d)(?P<m>[0-5]\d)(?![\d.,])"
+                            r"|(?P<h2>[01]\d|2[0-3])(?P<m2>[0-5]\d)(?=\s?(?:GMT|UTC|hours|hrs)\b))")
 _APOS_YEAR = re.compile(r"['’‘](?P<yy>\d{2})(?!\d)")
 _LONE_I = re.compile(r"(?<=[a-z]) [A-Z][a-z]+ I\b")
 
@@ -187,8 +194,9 @@ _LONE_I = re.compile(r"(?<=[a-z]) [A-Z][a-z]+ I\b")
 def supported_values(text: str) -> set:
     """Every value ``text`` supports: what it states (``stated_numbers``) and what it implies without
     stating a number: ordinal words (``second``, ``twenty-first``), ``a``/``an`` (one), ``once``,
-    ``twice``, ``half``/``quarter`` (also 30 and 15: half an hour, a quarter past), ``two decades``
-    (20), ``1995-96`` (1996), ``'93`` (1993 or 2093) and any digit run at all (``Chandrayaan-1``)."""
+    ``twice``, ``another``, ``both``, ``half``/``quarter`` (also 30 and 15: half an hour, a quarter
+    past), ``two decades`` (20), ``1995-96`` (1996), ``'93`` (1993 or 2093), ``0140`` GMT (1 and 40)
+    and any digit run at all (``Chandrayaan-1``)."""
     values: set = set()
     for mention in stated_numbers(text):
         values |= mention.values
@@ -196,6 +204,8 @@ def supported_values(text: str) -> set:
         values.update(Decimal(v) for v in _SUPPORT_WORDS[m.group().lower()])
     for m in _ORDINAL_TENS.finditer(text):
         values.add(Decimal(_TENS[m.group("ten").lower()] + _ORDINAL_WORDS[m.group("unit").lower()]))
+    for m in BARE_DECIMAL.finditer(text):
+        values.add(Decimal("0" + m.group()).normalize())
     for m in _ANY_DIGITS.finditer(text):
         try:
             values.add(Decimal(m.group().replace(",", "")).normalize())
@@ -207,6 +217,8 @@ def supported_values(text: str) -> set:
             Decimal(m.group("n")) if m.group("n").isdigit() else None)
         if count is not None:
             values.add(Decimal(count) * 10)
+    for m in _MILITARY_TIME.finditer(text):  # 0140 GMT: 1:40
+        values.update({Decimal(int(m.group("h") or m.group("h2"))), Decimal(int(m.group("m") or m.group("m2")))})
     for m in _SHORT_RANGE.finditer(text):
         values.add(Decimal(m.group("head") + m.group("y2")))
     for m in _APOS_YEAR.finditer(text):
