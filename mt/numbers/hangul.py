@@ -14,9 +14,16 @@ A small list of exceptions covers readings Kiwi gets right as morphemes but that
 
 from __future__ import annotations
 
+import functools
 import re
 
 from ..korean import tags
+
+
+@functools.lru_cache(maxsize=4096)
+def analysis(window: str) -> tuple:
+    """Kiwi's tokens of a short window (cached: the same words recur through a document)."""
+    return tuple(tags(window))
 
 NUMERAL_TAGS = frozenset({"NR", "SN"})
 NATIVE_TAGS = frozenset({"NR", "MM", "SN"})  # 한/두/세/네 are determiners (MM) before a counter
@@ -59,7 +66,7 @@ def stands_as_numeral(text: str, start: int, numeral_end: int, counter_start: in
     allowed = NATIVE_TAGS if native else NUMERAL_TAGS
     a, b, c = start - lo, numeral_end - lo, counter_start - lo
     counter_begins = False
-    for _form, tag, t_start, t_end in tags(text[lo:hi]):
+    for _form, tag, t_start, t_end in analysis(text[lo:hi]):
         if t_end <= a:
             continue
         if t_start >= c:
@@ -88,5 +95,14 @@ def is_foreign_name(text: str, start: int, end: int) -> bool:
         return False
     if len(word) == 3 and word[0] in SURNAMES:
         return False  # 김철수 8세: a person's age
-    analysis = tags(word)
-    return len(analysis) == 1 and analysis[0][1] == "NNP"
+    morphemes = analysis(word)
+    return len(morphemes) == 1 and morphemes[0][1] == "NNP"
+
+
+def after_bare_noun(text: str, start: int) -> bool:
+    """The word before ``start`` is a noun with no particle (차량 30대: 30 vehicles)."""
+    before = previous_word(text, start)
+    if before is None:
+        return False
+    words = analysis(text[before[0]:before[1]])
+    return bool(words) and words[-1][1] in ("NNG", "NNB")

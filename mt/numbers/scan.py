@@ -16,8 +16,7 @@ from .units import (
     SMALL_UNITS, TIME, UNIT_INFO, UNIT_RE, WEEKDAYS, WEEKDAY_RE, YEAR_MONTH_DOTTED, LAW, SCORE, TAIL_RE,
     HANGUL_WORD, PARTICLE_WORDS, AGE_AFTER, BATTING_AFTER, FRACTION_AFTER, HUNDREDTHS_AFTER, KNOCKOUT_AFTER, KNOCKOUT_ROUNDS, DECADE_WORDS, MACHINES_AFTER, TERM_NOUNS, unit_at,
 )
-from .hangul import is_foreign_name, previous_word, stands_as_numeral
-from ..korean import tags
+from .hangul import after_bare_noun, is_foreign_name, previous_word, stands_as_numeral
 from .values import is_year, to_int_if_whole
 
 _SMALL_PLACE = re.compile(r" (?P<digit>\d)?(?(digit)|[" + "".join(HANGUL_DIGITS) + r"]?)(?P<place>[십백천])")
@@ -326,22 +325,13 @@ def counted(text: str, item: Item, k: int) -> Item:
     if item.unit == "count" and surface == "대":
         if TERM_NOUNS.match(text, k):
             return Item(item.start, k, "ordinal", value, unit="ordinal")
-        if int(value) in DECADE_WORDS and not MACHINES_AFTER.match(text, k) and not _after_bare_noun(text, item.start):
+        if int(value) in DECADE_WORDS and not MACHINES_AFTER.match(text, k) and not after_bare_noun(text, item.start):
             return Item(item.start, k, "quantity", value, unit="decade", words=item.words, approx=item.approx)
     if item.unit == "age" and surface == "세" and 1 <= value <= 30 and not AGE_AFTER.match(text, k):
         before = previous_word(text, item.start)
         if before and text[before[0]:before[1]] != "만" and is_foreign_name(text, *before):
             return Item(item.start, k, "ordinal", value, unit="regnal")
     return item
-
-
-def _after_bare_noun(text: str, start: int) -> bool:
-    """The word before ``start`` is a noun with no particle (차량 30대: 30 vehicles)."""
-    before = previous_word(text, start)
-    if before is None:
-        return False
-    analysis = tags(text[before[0]:before[1]])
-    return bool(analysis) and analysis[-1][1] in ("NNG", "NNB")
 
 
 def _merge_range(text: str, left: Item, right: Item):

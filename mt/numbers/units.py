@@ -176,7 +176,8 @@ ANCHOR = re.compile(
     r"|(?P<native>(?<![가-힣])(?:" + alternation(NATIVE) + r")\s?(?:"
     + alternation(NATIVE_COUNTERS) + r")" + TAIL + ")"
     r"|(?P<vague>(?<![가-힣])수(?=[십백천만억조]))"
-    r"|(?P<hangul>(?<![가-힣])[일이삼사오육칠팔구십백천만억조]+(?: [일이삼사오육칠팔구십백천만억조]+)*"
+    # bounded repeats: a run of numeral syllables costs linear time wherever no counter follows
+    r"|(?P<hangul>(?<![가-힣])[일이삼사오육칠팔구십백천만억조]{1,12}(?: [일이삼사오육칠팔구십백천만억조]{1,8}){0,3}"
     r"(?=\s?(?:" + PURE_HANGUL_COUNTERS + r")"
     + TAIL + "))"
 )
