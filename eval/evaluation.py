@@ -6,7 +6,10 @@ import json
 from dataclasses import dataclass
 from typing import Sequence
 
+from mt.results import exact_percent
+
 from .number_check import NumberReport, check_numbers
+from .number_match import NumberMatchReport, match_numbers
 from .score import METRIC_KEYS, CorpusScores, corpus_scores, segment_scores
 from .term_check import TermReport, check_terms
 
@@ -16,6 +19,7 @@ class Evaluation:
     scores: CorpusScores
     terms: TermReport | None = None
     numbers: NumberReport | None = None
+    number_match: NumberMatchReport | None = None  # numbers against the references (precision, recall)
 
     def as_dict(self, width: int | None = None) -> dict:
         def value(key: str) -> float:
@@ -25,6 +29,8 @@ class Evaluation:
         data: dict = {key: value(key) for key in self.scores.metrics}
         data["term_success"] = self.terms.success if self.terms else None
         data["number_consistency"] = self.numbers.consistency if self.numbers else None
+        data["number_precision"] = self.number_match.precision if self.number_match else None
+        data["number_recall"] = self.number_match.recall if self.number_match else None
         data["signatures"] = {key: m.signature for key, m in self.scores.metrics.items()}
         data["n_segments"] = self.scores.n_segments
         if self.terms is not None:
@@ -32,6 +38,8 @@ class Evaluation:
                              "glossary_sha256": self.terms.glossary_sha256}
         if self.numbers is not None:
             data["numbers"] = {"found": self.numbers.found, "total": self.numbers.total, "method": self.numbers.method}
+        if self.number_match is not None:
+            data["number_match"] = {**self.number_match.as_dict(), "segments_disagreeing": len(self.number_match.disagreements)}
         return data
 
     def to_json(self, width: int | None = None) -> str:
@@ -47,8 +55,18 @@ class Evaluation:
         if self.numbers is not None:
             share = "n/a" if self.numbers.consistency is None else f"{100 * self.numbers.consistency:.1f}%"
             lines.append(f"{'numbers':8} {share:>8}   {self.numbers.found}/{self.numbers.total} source numbers found ({self.numbers.method})")
+        if self.number_match is not None:
+            lines.append(number_match_line(self.number_match))
         lines.append(f"{'segments':8} {self.scores.n_segments:>8}")
         return "\n".join(lines)
+
+
+def number_match_line(report: NumberMatchReport) -> str:
+    """``numbers vs references: precision 97.1% of 140, recall 95.3% of 150 (6 segments disagree)``."""
+    hyp, ref = report.hypothesis_numbers, report.reference_numbers
+    return (f"numbers vs references: precision {exact_percent(report.hypothesis_matched, hyp)} of {hyp}, "
+            f"recall {exact_percent(report.reference_matched, ref)} of {ref} "
+            f"({len(report.disagreements)} segments disagree)")
 
 
 def evaluate(
@@ -64,6 +82,7 @@ def evaluate(
         scores=corpus_scores(hypotheses, references, metrics),
         terms=check_terms(sources, hypotheses, termbase, date) if sources is not None and termbase is not None else None,
         numbers=check_numbers(sources, hypotheses) if sources is not None else None,
+        number_match=match_numbers(hypotheses, references),
     )
 
 
@@ -78,6 +97,7 @@ def segment_records(
     per_line = segment_scores(hypotheses, references, metrics)
     terms_by_line: dict[int, list] = {}
     numbers_by_line: dict[int, list] = {}
+    disagreeing = {d.line: d for d in evaluation.number_match.disagreements} if evaluation.number_match else {}
     if evaluation.terms is not None:
         for f in evaluation.terms.findings:
             terms_by_line.setdefault(f.line, []).append(f.as_dict())
@@ -97,5 +117,9 @@ def segment_records(
             record["terms"] = [{k: v for k, v in t.items() if k != "line"} for t in terms_by_line.get(line, [])]
         if evaluation.numbers is not None:
             record["numbers"] = [{k: v for k, v in n.items() if k != "line"} for n in numbers_by_line.get(line, [])]
+        if evaluation.number_match is not None:  # the numbers only one side states
+            pair = disagreeing.get(line)
+            record["number_disagreements"] = {"hypothesis_only": pair.hypothesis_only if pair else [],
+                                              "reference_only": pair.reference_only if pair else []}
         records.append(record)
     return records

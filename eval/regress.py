@@ -32,11 +32,13 @@ from mt.textio import write_text_atomic
 
 BASELINE_FORMAT = "koen-eval-baseline/1"
 DEFAULT_GATE_METRICS: tuple[str, ...] = ("bleu", "chrf")
-SHARE_METRICS: tuple[str, ...] = ("term_success", "number_consistency")
+SHARE_METRICS: tuple[str, ...] = ("term_success", "number_consistency", "number_precision", "number_recall")
+SOURCE_METRICS: tuple[str, ...] = ("term_success", "number_consistency")  # the shares that need the source
 # Points a metric may lose before the gate fails even without significance. The paired bootstrap
 # is what catches real degradations on small sets; the tolerance is the hard cap.
 DEFAULT_TOLERANCE = {"bleu": 1.0, "chrf": 1.0, "chrf_pp": 1.0, "ter": 1.0,
-                     "term_success": 0.02, "number_consistency": 0.02}
+                     "term_success": 0.02, "number_consistency": 0.02, "number_precision": 0.02,
+                     "number_recall": 0.02}
 DEFAULT_ALPHA = 0.05
 DEFAULT_BOOTSTRAP = 1000
 
@@ -267,8 +269,9 @@ def check_regression(
                                     f"{row.baseline_score:.4f} (sacrebleu version or references changed)")
     if share_metrics:
 
-        if sources is None:
-            raise KoenError(f"gating {', '.join(share_metrics)} needs the source text (--src)")
+        needing = [m for m in share_metrics if m in SOURCE_METRICS]
+        if sources is None and needing:
+            raise KoenError(f"gating {', '.join(needing)} needs the source text (--src)")
         if "term_success" in share_metrics and termbase is None:
             raise KoenError("gating term_success needs a glossary (--glossary)")
         before = evaluate(base_hyps, references, sources, termbase, metrics=()).as_dict()

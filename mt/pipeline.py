@@ -90,7 +90,7 @@ class Pipeline:
         self._run(all_jobs)
         results = []
         for body, ending, spans, jobs in prepared:
-            span_results, warnings, accounted, runs = [], [], 0, 0
+            span_results, warnings, accounted, runs, missed = [], [], 0, 0, []
             for i, span in enumerate(spans):
                 job = jobs.get(i)
                 translation = span.text if job is None else job.output
@@ -99,8 +99,9 @@ class Pipeline:
                     warnings.extend(_job_warnings(job, span, i))
                     covered, total = job.digit_coverage()
                     accounted, runs = accounted + covered, runs + total
+                    missed.extend(job.text[s:e] for s, e in job.unaccounted_digit_runs())
             translation = _join(span_results) + ending
-            results.append(LineResult(body + ending, translation, span_results, warnings, runs, accounted))
+            results.append(LineResult(body + ending, translation, span_results, warnings, runs, accounted, missed))
         return results
 
     def _plan(self, text: str, date: datetime.date | None, depth: int = 0, base: int = 0) -> Job:
@@ -321,6 +322,9 @@ def _job_warnings(job: Job, span: Span, index: int) -> list[LineWarning]:
         if protection.problem:
             warnings.append(LineWarning(WarningCode.NUMBER_KEPT, f"{protection.problem}: not read as a number; "
                                         f"its digits are kept as written", index))
+    for start, end in job.unaccounted_digit_runs():
+        warnings.append(LineWarning(WarningCode.DIGITS_UNPROTECTED, f"digits {job.text[start:end]!r} at "
+                                    f"{span.start + start} are in no protection: the model may change them", index))
     for number in job.removed_numbers:
         warnings.append(LineWarning(WarningCode.REMOVED_NUMBER, f"removed number {number!r} not justified by the source",
                                     index))

@@ -36,6 +36,8 @@ class WarningCode(str, enum.Enum):
     UNTRANSLATED = "untranslated"      # no backend translated it (``--backend none``): the Korean is kept
     LOW_CONFIDENCE = "low-confidence"  # decided at review time from the recorded confidence and a threshold
     NUMBER_KEPT = "number-kept"        # an impossible date or number: not read as one, its digits kept as written
+    # numbers (issue 18)
+    DIGITS_UNPROTECTED = "digits-unprotected"  # a digit run of the source in no protection: the model may change it
 
 
 class Origin(str, enum.Enum):
@@ -105,11 +107,15 @@ class Job:
         """(digit runs accounted for, all digit runs) of this job's text: inside a protection, or
         anywhere in a span an editor translated or that stays as written (``--backend none``)."""
         runs = digit_runs(self.text)
+        return len(runs) - len(self.unaccounted_digit_runs()), len(runs)
+
+    def unaccounted_digit_runs(self) -> list[tuple[int, int]]:
+        """(start, end) of the digit runs of this job's text that no protection covers."""
         if self.origin in (Origin.HUMAN, Origin.KEPT):
-            return len(runs), len(runs)
+            return []
         ranges = list(self.protected_ranges())
-        accounted = sum(any(s <= start and end <= e for s, e in ranges) for start, end in runs)
-        return accounted, len(runs)
+        return [(start, end) for start, end in digit_runs(self.text)
+                if not any(s <= start and end <= e for s, e in ranges)]
 
 
 @dataclass(frozen=True)
@@ -137,6 +143,7 @@ class LineResult:
     warnings: list[LineWarning] = field(default_factory=list)
     digit_runs: int = 0               # ASCII digit runs inside the line's Korean spans
     digit_runs_accounted: int = 0     # ... of which inside a protection (number, term, island)
+    digit_runs_missed: list[str] = field(default_factory=list)  # the others, as written
 
     def protections(self, kind: ProtectionKind | None = None) -> list[tuple[Span, Protection]]:
         return [(result.span, protection) for result in self.spans if result.job is not None
@@ -174,7 +181,8 @@ class LineResult:
                 number["problem"] = p.problem
             numbers.append(number)
         return {"source": self.source, "translation": self.translation, "spans": spans, "terms": terms,
-                "numbers": numbers, "digit_runs": {"total": self.digit_runs, "accounted": self.digit_runs_accounted},
+                "numbers": numbers, "digit_runs": {"total": self.digit_runs, "accounted": self.digit_runs_accounted,
+                                                   **({"missed": self.digit_runs_missed} if self.digit_runs_missed else {})},
                 "warnings": [w.message for w in self.warnings]}
 
 
@@ -196,6 +204,10 @@ class RunSummary:
     warnings: int = 0
     untranslated_spans: int = 0      # Korean spans left as they are (``--backend none``)
     human_spans: int = 0             # spans whose English an editor approved
+    missed: list[str] = field(default_factory=list)  # the first misses (numbers not found, digit runs
+    # in no protection), named on the summary line so that a share below 100% says which
+
+    MISSES_NAMED = 5
 
     def add_audit(self, audit: dict) -> None:
         self.lines += 1
@@ -213,9 +225,17 @@ class RunSummary:
         for number in audit["numbers"]:
             self.numbers += 1
             self.numbers_found += number["found"]
+            if not number["found"]:
+                self._miss(f"number {number['source']!r}")
         runs = audit.get("digit_runs") or {}
         self.digit_runs += runs.get("total", 0)
         self.digit_runs_accounted += runs.get("accounted", 0)
+        for run in runs.get("missed", ()):
+            self._miss(f"digits {run!r}")
+
+    def _miss(self, what: str) -> None:
+        if len(self.missed) < self.MISSES_NAMED:
+            self.missed.append(f"line {self.lines}: {what}")
 
     @classmethod
     def of(cls, audits: Iterable[dict]) -> "RunSummary":
@@ -253,17 +273,44 @@ class RunSummary:
         if self.split_spans:
             parts.append(f"{self.split_spans} split to fit the model")
         if self.terms:
-            parts.append(f"terms {self.term_success:.0%} of {self.terms} "
-                         f"({self.term_success_by_model:.0%} by the model alone)")
+            parts.append(f"terms {exact_percent(self.terms_found, self.terms)} of {self.terms} "
+                         f"({exact_percent(self.terms_by_model, self.terms)} by the model alone)")
         if self.numbers:
-            parts.append(f"numbers {self.number_success:.0%} of {self.numbers}")
+            parts.append(f"numbers {exact_percent(self.numbers_found, self.numbers)} of {self.numbers}")
         if self.digit_runs:
-            parts.append(f"digit runs accounted for {self.number_coverage:.0%} of {self.digit_runs}")
+            parts.append(f"digit runs accounted for {exact_percent(self.digit_runs_accounted, self.digit_runs)} "
+                         f"of {self.digit_runs}")
+        if self.missed:
+            parts.append("missed: " + ", ".join(self.missed)
+                         + (" ..." if self.numbers - self.numbers_found + self.digit_runs - self.digit_runs_accounted
+                            > len(self.missed) else ""))
         if self.human_spans:
             parts.append(f"{self.human_spans} from editors")
         if self.untranslated_spans:
             parts.append(f"{self.untranslated_spans} left untranslated")
         return "koen: " + "; ".join(parts)
+
+
+def exact_percent(part: int, whole: int) -> str:
+    """``part / whole`` as a percentage that never rounds a miss up or a hit down to a bound:
+    100% only when ``part == whole``, 0% only when ``part == 0`` (269 of 270 → 99.6%, not 100%;
+    1 of 3000 → 0.03%). Whole percentages print without decimals (50%)."""
+    if whole <= 0:
+        return "n/a"
+    if part == whole:
+        return "100%"
+    if part == 0:
+        return "0%"
+    digits = 1
+    while True:
+        scale = 10 ** digits
+        value = part * 100 * scale // whole  # floored: 99.96... → 99.9
+        if value > 0:
+            break
+        digits += 1
+    if value % scale == 0 and part * 100 % whole == 0:
+        return f"{value // scale}%"
+    return f"{value // scale}.{value % scale:0{digits}d}%"
 
 
 def summarize(results: Iterable[LineResult]) -> RunSummary:

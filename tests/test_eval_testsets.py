@@ -78,6 +78,10 @@ def test_run_translates_a_named_set_and_scores_it(tmp_path):
     runs = sum(len(re.findall(r"[0-9]+", line)) for line in lines(TATOEBA_SRC))
     assert scores["provenance"]["digit_runs"] == runs > 0 and scores["provenance"]["number_coverage"] == 1.0
     assert f"digit runs accounted for 100% of {runs}" in result.stderr
+    # numbers against the references: in the JSON and in the stderr summary (issue 18 part 3)
+    assert 0 <= scores["number_precision"] <= 1 and 0 <= scores["number_recall"] <= 1
+    assert scores["number_match"]["hypothesis"]["numbers"] > 0
+    assert "numbers vs references: precision" in result.stderr
     # The run's numbers are those of scoring its output file.
     again = koen_json("eval", "score", "--hyp", out, "--ref", TATOEBA_REF, "--src", TATOEBA_SRC)
     assert again["bleu"] == pytest.approx(scores["bleu"]) and again["chrf"] == pytest.approx(scores["chrf"])

@@ -6,6 +6,7 @@ from fuzz_settings import FUZZ
 from hypothesis import given
 from hypothesis import strategies as st
 
+from mt.korean import HANGUL_RE
 from mt.numbers import (
     RenderStyle,
     account_numbers,
@@ -76,3 +77,19 @@ def test_huge_digit_runs_are_literals_with_a_problem(case):
 @given(st.one_of(st.text(max_size=30), st.integers(), st.floats(), st.decimals()))
 def test_format_number_never_raises(value):
     assert isinstance(format_number(value), str)
+
+
+# digits of every script the scanner's \d reads, beside the Korean that makes dates and amounts
+_ANY_SCRIPT_DIGITS = st.sampled_from(["13", "１３", "١٣", "۱۳", "१३", "１", "٠", "2", "30", "３０", "99"])
+_DATE_PIECES = st.sampled_from(["월", "일", "년", " ", "~", "억", "원", "조", "명", "대", "세", "(목)", ".", "제"])
+_NUMERIC_KOREAN = st.lists(st.tuples(_ANY_SCRIPT_DIGITS, _DATE_PIECES, st.sampled_from(["", " "])).map("".join),
+                           min_size=1, max_size=6).map("".join)
+
+
+@FUZZ
+@given(st.one_of(_NUMERIC_KOREAN, _TEXT))
+def test_no_rendering_holds_hangul(text):
+    """Issue 22 item 25: what koen forces into the English (a rendering, or a literal kept as
+    written) never holds Hangul, whatever script the digits are in (１３월 １일, ١٣월)."""
+    for expr in find_numbers(text):
+        assert not HANGUL_RE.search(expr.english), (text, expr)

@@ -26,10 +26,13 @@ from mt.numbers import (
 
 DATA = Path(__file__).parent / "data"
 TABLE = DATA / "numbers" / "expressions.tsv"
+# issue 18: one number read as two (2만 3,000명), numeral syllables inside words (조건, 구조원),
+# decades of age, terms and regnal numbers; same columns as expressions.tsv
+READING_TABLES = (DATA / "numbers" / "one-number.tsv", DATA / "numbers" / "numerals-in-words.tsv")
 
 
-def _rows():
-    with TABLE.open(encoding="utf-8", newline="") as handle:
+def _rows(table=TABLE):
+    with table.open(encoding="utf-8", newline="") as handle:
         return list(csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE))
 
 
@@ -47,6 +50,20 @@ ROWS = _rows()
 def test_table_is_large_enough():
     assert len(ROWS) >= 150
     assert sum(r["span"] == "-" for r in ROWS) >= 10
+
+
+READING_ROWS = [(table.name, i + 2, row) for table in READING_TABLES for i, row in enumerate(_rows(table))]
+
+
+def test_reading_tables_cover_both_ways():
+    for table in READING_TABLES:
+        rows = _rows(table)
+        assert len(rows) >= 25 and any(r["span"] != "-" for r in rows), table
+
+
+@pytest.mark.parametrize("row", [r for _t, _i, r in READING_ROWS], ids=[f"{t}:{i}:{r['input']}" for t, i, r in READING_ROWS])
+def test_reading_tables(row):
+    test_expression_table(row)
 
 
 @pytest.mark.parametrize("row", ROWS, ids=[f"{i + 2}:{r['input']}" for i, r in enumerate(ROWS)])

@@ -8,9 +8,9 @@ from typing import List, Optional
 import typer
 
 from eval.compare import format_table, paired_test
-from eval.evaluation import evaluate, segment_records
-from eval.regress import (DEFAULT_GATE_METRICS, SHARE_METRICS, check_regression, load_baseline, make_baseline,
-                          parse_tolerances, write_baseline)
+from eval.evaluation import evaluate, number_match_line, segment_records
+from eval.regress import (DEFAULT_GATE_METRICS, SHARE_METRICS, SOURCE_METRICS, check_regression, load_baseline,
+                          make_baseline, parse_tolerances, write_baseline)
 from eval.score import METRIC_KEYS, check_metric_keys
 from eval.term_check import load_termbase
 from eval.testsets import discover, resolve
@@ -24,7 +24,8 @@ from .options import BackendName, DateOption, BatchSize, BeamSize, ComputeType, 
 
 app = typer.Typer(no_args_is_help=True, help="Score translations, compare systems, gate regressions.")
 
-_METRICS_HELP = "Metric to gate on (repeatable): bleu, chrf, chrf_pp, ter, term_success, number_consistency."
+_METRICS_HELP = ("Metric to gate on (repeatable): bleu, chrf, chrf_pp, ter, term_success, number_consistency, "
+                 "number_precision, number_recall.")
 
 
 def _read_aligned(hyp: str | None, refs: List[str], src: str | None, extra: list[tuple[str, str]] = ()):
@@ -99,7 +100,8 @@ def score(
     testset: Optional[str] = typer.Option(None, "--testset-name", help="Test set name recorded in the baseline."),
     model: Optional[str] = typer.Option(None, "--model", "-m", help="Model that made the output (recorded in the baseline)."),
 ) -> None:
-    """BLEU, chrF, chrF++ and TER (sacrebleu, with signatures), term success and number consistency."""
+    """BLEU, chrF, chrF++ and TER (sacrebleu, with signatures), term success, number consistency, and
+    number precision/recall against the references."""
 
     for written in (segments, save_baseline):
         refuse_same_file(written, hyp, *ref, src, glossary)
@@ -162,7 +164,7 @@ def regress(
     ref_paths = list(ref) if ref else [str(p) for p in base.reference_paths()]
     if not ref_paths:
         raise KoenError(f"{baseline_file} names no references: pass --ref")
-    needs_source = any(m in SHARE_METRICS for m in metrics)
+    needs_source = any(m in SOURCE_METRICS for m in metrics)
     src_path = src or (str(base.source_path()) if needs_source and base.source_path() else None)
     hypotheses, references, sources, _ = _read_aligned(hyp, ref_paths, src_path)
     base.check_references(references, ref_paths)
@@ -278,7 +280,8 @@ def run(
                   "number_coverage": summary.number_coverage, "digit_runs": summary.digit_runs}
     ref_path = str(chosen.reference)
     src_path = str(chosen.source)
-    _score_and_report(hypotheses, [references], sources, termbase, date=None, as_json=as_json, width=None,
-                      segments=segments, save_baseline=save_baseline, hyp_name=output or "<translations>",
-                      ref_paths=[ref_path], src_path=src_path, glossary_path=glossary, testset=chosen.name,
-                      model=model, provenance=provenance)
+    evaluation = _score_and_report(hypotheses, [references], sources, termbase, date=None, as_json=as_json, width=None,
+                                   segments=segments, save_baseline=save_baseline, hyp_name=output or "<translations>",
+                                   ref_paths=[ref_path], src_path=src_path, glossary_path=glossary, testset=chosen.name,
+                                   model=model, provenance=provenance)
+    typer.echo(f"koen: {number_match_line(evaluation.number_match)}", err=True)

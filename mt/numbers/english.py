@@ -10,6 +10,7 @@ from decimal import Decimal
 from .find import find_numbers
 from .types import NumberCheck, NumberExpr, RenderStyle
 from .values import dec, decimals
+from .words import BARE_DECIMAL, supported_values
 
 
 _EN_SCALES = {"thousand": 10**3, "million": 10**6, "billion": 10**9, "trillion": 10**12,
@@ -95,6 +96,8 @@ def _english_mentions(text: str) -> _Mentions:
             found.percents.add(value.normalize())
     for m in EN_APOS_YEAR.finditer(text):
         found.numbers.add(Decimal(2000 + int(m.group("yy"))))
+    for m in BARE_DECIMAL.finditer(text):  # .406
+        found.numbers.add(Decimal("0" + m.group()).normalize())
     for pattern in (_EN_DATE_MD, _EN_DATE_DM):
         for m in pattern.finditer(text):
             month = _MONTH_WORDS[m.group("month").rstrip(".").lower()]
@@ -171,6 +174,11 @@ def _expr_found(expr: NumberExpr, found: _Mentions) -> bool:
         return _has_time(found, *value)
     if kind == "ratio":
         return all(_has_number(found, part) for part in value)
+    if kind == "fraction":  # 2/3 = two thirds = two-thirds
+        supported = supported_values(found.text)
+        return all(dec(part).normalize() in supported for part in value)
+    if kind == "ordinal" and expr.unit == "knockout":  # quarterfinal: the round is named, not numbered
+        return expr.english.split()[-1].lower() in found.text.lower()
     if kind == "percent":
         return dec(value).normalize() in found.percents or _has_number(found, value) and "%" not in expr.text
     if kind == "range":

@@ -18,6 +18,7 @@ from .special import literal
 from .types import Item, NumberExpr, NumberKind, RenderStyle
 
 _ASCII_DIGITS = re.compile(r"[0-9]+")
+_ANY_DIGITS = re.compile(r"\d+")  # Unicode decimal digits: full-width, Arabic-Indic, ...
 _JOINERS = frozenset("-.,:/+_")  # punctuation that belongs to a literal when it stands between two of its characters
 
 
@@ -52,17 +53,19 @@ def find_numbers(text: str, style: RenderStyle = RenderStyle(), default_year: in
 
 
 def _kept_digits(expr: NumberExpr) -> list[NumberExpr]:
-    """An impossible value is not a number: its words stay text (for the model to translate) and
-    only its digit runs are kept as written, the first one carrying the problem (one warning)."""
-    if not expr.problem or not HANGUL_RE.search(expr.text):
+    """A literal's English never holds Hangul. An impossible value is not a number: its words stay
+    text (for the model to translate) and only its digit runs, in any script (13, １３, ١٣), are kept
+    as written, the first one carrying the problem (one warning)."""
+    if expr.kind != NumberKind.LITERAL or not HANGUL_RE.search(expr.english):
         return [expr]
     pieces = []
-    for start, end in digit_runs(expr.text):
+    for match in _ANY_DIGITS.finditer(expr.text):
+        start, end = match.span()
         digits = expr.text[start:end]
         pieces.append(NumberExpr(start=expr.start + start, end=expr.start + end, text=digits,
                                  kind=NumberKind.LITERAL, value=digits, english=digits,
                                  problem="" if pieces else expr.problem))
-    return pieces or [expr]
+    return pieces
 
 
 def _expr(text: str, item: Item, style: RenderStyle, default_year: int | None) -> NumberExpr:

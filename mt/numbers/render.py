@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from .special import render_vague
 from .types import Item, RenderStyle
-from .units import CURRENCIES, ENGLISH_ORDINAL_WORDS, ENGLISH_WORDS, MONTHS, UNIT_INFO
+from .units import CURRENCIES, DECADE_WORDS, KNOCKOUT_ROUNDS, ENGLISH_ORDINAL_WORDS, ENGLISH_WORDS, MONTHS, UNIT_INFO
 from .values import dec, format_number, ordinal, scaled, to_int_if_whole
 
 
@@ -44,6 +44,11 @@ def render(item: Item, style: RenderStyle) -> str:
     if kind == "score":
         a, b = item.value
         return f"{a}-{b}"
+    if kind == "number" and item.extra.get("batting"):  # 4할 6리 → .406
+        return f".{int(item.value * 1000):03d}"
+    if kind == "fraction":
+        numerator, denominator = item.value
+        return f"{format_number(numerator)}/{format_number(denominator)}"
     if kind == "ordinal":
         n = int(item.value)
         if item.words and n in ENGLISH_ORDINAL_WORDS:
@@ -52,6 +57,10 @@ def render(item: Item, style: RenderStyle) -> str:
             return f"{ordinal(n)} {_ORDINAL_NOUNS[item.unit]}"
         if item.unit == "article":
             return _render_article(n, item.extra)
+        if item.unit == "regnal":
+            return roman(n)
+        if item.unit == "knockout":
+            return KNOCKOUT_ROUNDS[n]
         prefix = _NUMBERED_UNITS.get(item.unit)
         return f"{prefix}{n}" if prefix else ordinal(n)
     if kind == "range":
@@ -111,9 +120,34 @@ def _render_range(item: Item, style: RenderStyle) -> str:
     return _render_amount(item, [lo, hi], style)
 
 
+def _render_decades(item: Item, values: list) -> str:
+    """30대 → in their 30s; 이십대 → in their twenties; 20~30대 → in their 20s and 30s."""
+    if item.words and all(int(v) in DECADE_WORDS and v == int(v) for v in values):
+        names = [DECADE_WORDS[int(v)] for v in values]
+    else:
+        names = ["teens" if v == 10 else f"{format_number(v)}s" for v in values]
+    prefix = f"{item.approx} " if item.approx else ""
+    return prefix + "in their " + " and ".join(names)
+
+
+_ROMAN = ((10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I"))
+
+
+def roman(n: int) -> str:
+    """8 → VIII (regnal numbers: 헨리 8세 → Henry VIII); n is at most 30 here."""
+    out = ""
+    for size, letters in _ROMAN:
+        while n >= size:
+            out += letters
+            n -= size
+    return out
+
+
 def _render_amount(item: Item, values: list, style: RenderStyle) -> str:
     values = [dec(v) for v in values]
     unit = item.unit
+    if unit == "decade":
+        return _render_decades(item, values)
     prefix = f"{item.approx} " if item.approx else ""
     if item.words and len(values) == 1 and int(values[0]) in ENGLISH_WORDS and values[0] == int(values[0]):
         number = ENGLISH_WORDS[int(values[0])]

@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 from .special import bad_date, law_item, oversized, valid_day, vague_item
@@ -11,11 +12,15 @@ from .types import Item, ParsedAmount
 from .units import (
     ANCHOR, APPROX_BEFORE, BIG_UNITS, CLOCK_MIN, CURRENCIES, DAY_AFTER, DAY_ONLY_DOTTED, DURATION_AFTER_DAY,
     FULL_DOTTED, HANGUL_DIGITS, ISO_DATE, JE_COUNTERS, JE_RE, LATIN_BEFORE,
-    MONTH_AFTER, NATIVE, NATIVE_COUNTERS, NUM_RE, PHONE, RANGE_SEP, RATIO, RATIO_DAE, SHORT_DOTTED,
+    MONTH_AFTER, DATE_COUNTER_AFTER, NATIVE, NATIVE_COUNTERS, NUM_RE, PHONE, RANGE_SEP, RATIO, RATIO_DAE, SHORT_DOTTED,
     SMALL_UNITS, TIME, UNIT_INFO, UNIT_RE, WEEKDAYS, WEEKDAY_RE, YEAR_MONTH_DOTTED, LAW, SCORE, TAIL_RE,
-    HANGUL_WORD, PARTICLE_WORDS, unit_at,
+    HANGUL_WORD, PARTICLE_WORDS, AGE_AFTER, BATTING_AFTER, FRACTION_AFTER, HUNDREDTHS_AFTER, KNOCKOUT_AFTER, KNOCKOUT_ROUNDS, DECADE_WORDS, MACHINES_AFTER, TERM_NOUNS, unit_at,
 )
+from .hangul import after_bare_noun, is_foreign_name, previous_word, stands_as_numeral
 from .values import is_year, to_int_if_whole
+
+_SMALL_PLACE = re.compile(r" (?P<digit>\d)?(?(digit)|[" + "".join(HANGUL_DIGITS) + r"]?)(?P<place>[십백천])")
+_CODE_AFTER = re.compile(r"[-.:/]\d")
 
 
 def parse_amount(text: str, i: int, allow_hangul: bool, allow_big: bool = True) -> ParsedAmount | None:
@@ -59,6 +64,10 @@ def parse_amount(text: str, i: int, allow_hangul: bool, allow_big: bool = True) 
             cur = None
             used_unit = True
             j += 1
+            # a smaller place after a space continues the number (2백 5십만, 삼백 오십)
+            nxt = _SMALL_PLACE.match(text, j)
+            if nxt and SMALL_UNITS[nxt.group("place")] < unit and (allow_hangul or nxt.group("digit")):
+                j += 1
             continue
         if ch in BIG_UNITS and allow_big:
             unit = BIG_UNITS[ch]
@@ -76,11 +85,12 @@ def parse_amount(text: str, i: int, allow_hangul: bool, allow_big: bool = True) 
             big_used = True
             last_big = unit
             j += 1
-            # a continuation after a space must itself carry a unit (2조 3,000억, 1만 2천)
+            # a smaller amount after a space continues the number: 2조 3,000억, 1만 2천, 2만 3,000명
             if j < n and text[j] == " ":
                 k = j + 1
                 sub = parse_amount(text, k, allow_hangul, True) if k < n else None
-                if sub and sub.value < unit and _has_unit_char(text, k, sub.end):
+                if sub and 0 < sub.value < unit and (_has_unit_char(text, k, sub.end)
+                                                     or _plain_group(text, k, sub.end)):
                     j = k
                     continue
                 break
@@ -101,8 +111,21 @@ def parse_amount(text: str, i: int, allow_hangul: bool, allow_big: bool = True) 
     return ParsedAmount(j, value, big_used, trail, arabic)
 
 
+def raw_digit(text: str, i: int, j: int) -> bool:
+    """``text[i:j]`` is one ASCII digit (the tenths of 4할 6리)."""
+    return j == i + 1 and "0" <= text[i] <= "9"
+
+
 def _has_unit_char(text: str, a: int, b: int) -> bool:
     return any(c in SMALL_UNITS or c in BIG_UNITS for c in text[a:b])
+
+
+def _plain_group(text: str, a: int, b: int) -> bool:
+    """``text[a:b]`` is a plain digit group that ends there: not the start of a code, decimal,
+    date or time (1만 1588-1234, 3만 3.5, 5만 7월)."""
+    if not NUM_RE.fullmatch(text, a, b):
+        return False
+    return not (_CODE_AFTER.match(text, b) or DATE_COUNTER_AFTER.match(text, b))
 
 
 def _century_year(yy: int, default_year: int | None) -> int:
@@ -221,6 +244,20 @@ def _single(text: str, i: int, default_year: int | None, after_je: bool = False)
     if rm and not korean_scaled and unit_at(text, rm.end()) is None:
         right = Decimal(rm.group(1).replace(",", ""))
         return Item(i, rm.end(), "ratio", (to_int_if_whole(value), to_int_if_whole(right)))
+    fraction = FRACTION_AFTER.match(text, j)
+    if fraction and not korean_scaled and value == value.to_integral_value() and value > 0:
+        numerator = to_int_if_whole(Decimal(fraction.group("num")))
+        return Item(i, fraction.end(), "fraction", (numerator, to_int_if_whole(value)))
+    knockout = KNOCKOUT_AFTER.match(text, j)
+    if knockout and not korean_scaled and value in KNOCKOUT_ROUNDS:
+        return Item(i, j + 1, "ordinal", value, unit="knockout")
+    batting = BATTING_AFTER.match(text, j)
+    if batting and (batting.group("pun") or batting.group("ri")) and raw_digit(text, i, j):
+        thousandths = int(text[i:j]) * 100 + int(batting.group("pun") or 0) * 10 + int(batting.group("ri") or 0)
+        return Item(i, batting.end(), "number", Decimal(thousandths) / 1000, extra={"batting": True})
+    hundredths = HUNDREDTHS_AFTER.match(text, j)
+    if hundredths and not korean_scaled and "." not in text[i:j]:
+        return Item(i, hundredths.end(), "quantity", value + Decimal(hundredths.group("frac")) / 100, unit="seconds")
     approx = ""
     if j < n and text[j] == "여" and unit_at(text, j + 1):
         approx = "more than"
@@ -275,6 +312,25 @@ def _single(text: str, i: int, default_year: int | None, after_je: bool = False)
         item.kind = "money"
     else:
         item.kind = UNIT_INFO[key][0]
+    return counted(text, item, k)
+
+
+def counted(text: str, item: Item, k: int) -> Item:
+    """``N대`` and ``N세`` read in context: a decade of age (30대 여성), a term (20대 국회), a
+    regnal number (헨리 8세); otherwise ``item`` unchanged."""
+    value = item.value
+    if not isinstance(value, Decimal) or value != value.to_integral_value() or item.korean_scaled:
+        return item
+    surface = text[k - 1]
+    if item.unit == "count" and surface == "대":
+        if TERM_NOUNS.match(text, k):
+            return Item(item.start, k, "ordinal", value, unit="ordinal")
+        if int(value) in DECADE_WORDS and not MACHINES_AFTER.match(text, k) and not after_bare_noun(text, item.start):
+            return Item(item.start, k, "quantity", value, unit="decade", words=item.words, approx=item.approx)
+    if item.unit == "age" and surface == "세" and 1 <= value <= 30 and not AGE_AFTER.match(text, k):
+        before = previous_word(text, item.start)
+        if before and text[before[0]:before[1]] != "만" and is_foreign_name(text, *before):
+            return Item(item.start, k, "ordinal", value, unit="regnal")
     return item
 
 
@@ -380,23 +436,24 @@ def scan(text: str, default_year: int | None) -> list[Item]:
             item = Item(i, m.end(), "ordinal", Decimal(1), unit="ordinal", words=True)
         elif m.group("native") is not None:
             item = _native(text, i, m.end())
+            if item is None:
+                pos = i + 1
+                continue
         elif m.group("vague") is not None:
             item = vague_item(text, i)
         else:
             parsed = parse_amount(text, i, allow_hangul=True)
-            if parsed is None or parsed.end != m.end():
-                pos = m.end()
-                continue
-            unit = unit_at(text, parsed.end)
-            if unit is None:
-                pos = m.end()
-                continue
-            key = unit[1]
-            if key not in CURRENCIES and key not in UNIT_INFO:
-                pos = m.end()
+            unit = unit_at(text, parsed.end) if parsed is not None and parsed.end == m.end() else None
+            key = unit[1] if unit else None
+            counter_start = parsed.end + (text[parsed.end] == " ") if unit else 0
+            if key is None or key not in CURRENCIES and key not in UNIT_INFO \
+                    or not stands_as_numeral(text, i, parsed.end, counter_start):
+                pos = i + 1  # 조건, 구조원, 열대: numeral syllables inside a word
                 continue
             kind = "money" if key in CURRENCIES else UNIT_INFO[key][0]
-            item = Item(i, unit[0], kind, parsed.value, unit=key, korean_scaled=parsed.korean_scaled)
+            item = counted(text, Item(i, unit[0], kind, parsed.value, unit=key,
+                                      korean_scaled=parsed.korean_scaled, words=True), unit[0])
+            item.words = item.unit == "decade"  # 이십대 → in their twenties; 삼십 명 → 30 people
         if item is None:
             pos = m.end()
             continue
@@ -430,10 +487,12 @@ def scan(text: str, default_year: int | None) -> list[Item]:
     return items
 
 
-def _native(text: str, i: int, end: int) -> Item:
+def _native(text: str, i: int, end: int) -> Item | None:
     span = text[i:end]
     word = next(w for w in sorted(NATIVE, key=len, reverse=True) if span.startswith(w))
     counter = span[len(word):].strip()
+    if not stands_as_numeral(text, i, i + len(word), end - len(counter), native=True):
+        return None  # 세대 (a generation), 한 배 (the same boat)
     key = NATIVE_COUNTERS[counter]
     value = Decimal(NATIVE[word])
     if key == "ordinal":

@@ -43,6 +43,7 @@ class NumberKind(str, Enum):
     RATIO = "ratio"
     ORDINAL = "ordinal"
     SCORE = "score"  # 1-0, 3대 2: a match result
+    FRACTION = "fraction"  # 3분의 2: two thirds, written 2/3
     VAGUE = "vague"  # 수십억 원: an order of magnitude, no digits
     CODE = "code"  # a phone number: kept verbatim
     LITERAL = "literal"  # digits the finder does not read: kept exactly as written

@@ -67,6 +67,7 @@ UNIT_INFO = {
     "game": ("quantity", "game", "games"),
     "vote": ("quantity", "vote", "votes"),
     "animal": ("quantity", "", ""),
+    "decade": ("quantity", "", ""),  # 30대: rendered "in their 30s" (render.py)
 }
 # Latin units read and written as they are: 85mph → 85 mph, 2.4GHz → 2.4 GHz, 600Mbit/s → 600 Mbit/s.
 LATIN_AS_WRITTEN = ("mph", "km/h", "Hz", "kHz", "MHz", "GHz", "bps", "kbps", "Mbps", "Gbps", "kbit/s", "Mbit/s",
@@ -175,7 +176,9 @@ ANCHOR = re.compile(
     r"|(?P<native>(?<![가-힣])(?:" + alternation(NATIVE) + r")\s?(?:"
     + alternation(NATIVE_COUNTERS) + r")" + TAIL + ")"
     r"|(?P<vague>(?<![가-힣])수(?=[십백천만억조]))"
-    r"|(?P<hangul>(?<![가-힣])[일이삼사오육칠팔구십백천만억조]+(?=\s?(?:" + PURE_HANGUL_COUNTERS + r")"
+    # bounded repeats: a run of numeral syllables costs linear time wherever no counter follows
+    r"|(?P<hangul>(?<![가-힣])[일이삼사오육칠팔구십백천만억조]{1,12}(?: [일이삼사오육칠팔구십백천만억조]{1,8}){0,3}"
+    r"(?=\s?(?:" + PURE_HANGUL_COUNTERS + r")"
     + TAIL + "))"
 )
 ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?!\d)")
@@ -192,6 +195,24 @@ CLOCK_MIN = re.compile(r"\s?(\d{1,2})분" + TAIL + r"|\s?(반)" + TAIL)
 DAY_AFTER = re.compile(r"\s?(\d{1,2})일" + TAIL)
 MONTH_AFTER = re.compile(r"\s?(\d{1,2})월" + TAIL)
 DURATION_AFTER_DAY = re.compile(r"(?:간|\s?동안|\s?이내|만에|째)")
+DATE_COUNTER_AFTER = re.compile(r"\s?[월일시](?![가-힣])|\s?[월일시]" + TAIL)  # 5만 7월: a date, not 50,007
+# 30대 남성 (in their 30s) against 차량 30대 (30 vehicles) and 20대 국회 (the 20th National Assembly)
+DECADE_WORDS = {10: "teens", 20: "twenties", 30: "thirties", 40: "forties", 50: "fifties", 60: "sixties",
+                70: "seventies", 80: "eighties", 90: "nineties"}
+TERM_NOUNS = re.compile(r"\s?(?:국회|총선|대선|대통령|국회의원|의원|회장|총장|의회|지방선거|총리|교황|왕|임금|황제|당수|주교)"
+                        r"(?![가-힣])|\s?(?:국회|총선|대선|대통령|국회의원|의원|회장|총장|의회|지방선거|총리|교황|왕|황제)" + TAIL)
+# what 대 counts besides decades of age: machines and vehicles (30대 차량, 30대의 버스)
+MACHINES_AFTER = re.compile(r"\s?(?:의\s)?(?:차량|차|자동차|승용차|버스|트럭|택시|열차|전동차|항공기|비행기|여객기|헬기|헬리콥터|전투기|"
+                            r"드론|선박|배|기계|장비|컴퓨터|노트북|서버|로봇|카메라|기기|단말기|휴대폰|스마트폰|전화|피아노|엔진|발전기|"
+                            r"오토바이|자전거|탱크|전차|장갑차|기관차)")
+AGE_AFTER = re.compile(r"\s?(?:이상|이하|미만|초과|때|까지|부터|이던|이었|가량|쯤|정도|된|인|의\s?나이)")
+FRACTION_AFTER = re.compile(r"분의\s?(?P<num>\d+(?:\.\d+)?)(?!\d|[.,]\d)")  # 3분의 2: the numerator
+KNOCKOUT_AFTER = re.compile(r"강(?:전)?" + TAIL)  # 8강 (quarterfinals), 4강전 (a semifinal)
+KNOCKOUT_ROUNDS = {2: "final", 4: "semifinal", 8: "quarterfinal", 16: "round of 16", 32: "round of 32",
+                   64: "round of 64"}
+HUNDREDTHS_AFTER = re.compile(r"초(?P<frac>\d{2})(?!\d)")  # 13초04: 13.04 seconds (sports timing)
+# a batting average or win rate: 4할 6리 = .406, 3할 2푼 5리 = .325 (할 tenths, 푼 hundredths, 리 thousandths)
+BATTING_AFTER = re.compile(r"할(?:\s?(?P<pun>\d)푼)?(?:\s?(?P<ri>\d)리)?" + TAIL)
 LATIN_BEFORE = re.compile(r"[A-Za-z][-_]?$")
 
 
