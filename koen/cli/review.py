@@ -9,12 +9,13 @@ from typing import Optional
 
 import typer
 
+from mt.editorial import visible
 from mt.errors import KoenError
 from mt.memory import TranslationMemory
 
-from ..archive import review as loop
+from ..archive import approval, review as loop
 from .options import EditedGlossary
-from .serve import serve_command as serve_workbench
+from .serve import REVIEW_PORT, NoTokenOption, serve_command as serve_workbench
 
 app = typer.Typer(no_args_is_help=True, pretty_exceptions_enable=False,
                   help="Review flagged machine translations of an archive job; approved English is reused by reruns.")
@@ -22,6 +23,8 @@ app = typer.Typer(no_args_is_help=True, pretty_exceptions_enable=False,
 OutdirArgument = typer.Argument(..., help="An archive job's output folder (koen archive translate INPUT OUTDIR).")
 MemoryOption = typer.Option(None, "--memory", help="Translation memory file (default OUTDIR/translation-memory.sqlite).")
 EditorOption = typer.Option(None, "--editor", help="Who decides (default: the OS user).")
+RevisionOption = typer.Option(None, "--revision", min=0, help="The span's review revision you saw (`review list "
+                              "--all --json`); needed to replace another editor's decision.")
 
 
 def open_memory(outdir: str, memory: Optional[str]) -> TranslationMemory:
@@ -45,13 +48,16 @@ def list_command(
     threshold: float = typer.Option(loop.DEFAULT_THRESHOLD, "--threshold",
                                     help="Flag spans whose confidence (mean token log-probability) is below this."),
     include_reviewed: bool = typer.Option(False, "--all", help="Also list spans already approved or rejected."),
+    order: str = typer.Option("doubt", "--order", help="doubt (most doubtful first, ties in document order) | document"),
     memory: Optional[str] = MemoryOption,
 ) -> None:
     """The flagged spans, most doubtful first: id, source line with the span marked, machine English,
     reasons and confidence."""
+    if order not in loop.ORDERS:
+        raise KoenError(f"--order {order}: expected doubt or document")
     tm = open_memory(outdir, memory)
     try:
-        items = loop.queue(_items(outdir, tm, threshold), include_reviewed)
+        items = loop.queue(_items(outdir, tm, threshold), include_reviewed, order)
     finally:
         tm.close()
     if as_json:
@@ -66,7 +72,9 @@ def list_command(
                    f"(record {data['record']} {data['field']}:{data['line']}{seen}){state}")
         typer.echo(f"  ko: {data['marked']}")
         typer.echo(f"  en: {item.english}")
-    typer.echo(f"koen: {len(items)} span(s) to review", err=True)
+    pending = sum(1 for item in items if item.state == "unreviewed")
+    done = f", {len(items) - pending} already reviewed" if len(items) > pending else ""
+    typer.echo(f"koen: {pending} span(s) to review{done}", err=True)
 
 
 @contextlib.contextmanager
@@ -85,11 +93,16 @@ def approve_command(
     span: str = typer.Argument(..., metavar="ID", help="The span's id from `koen review list`."),
     english: str = typer.Option(..., "--english", help="The approved English for the whole span."),
     editor: Optional[str] = EditorOption,
+    revision: Optional[int] = RevisionOption,
+    override: Optional[str] = typer.Option(None, "--override", metavar="REASON",
+                                           help="Approve although the checks (terms, numbers, kept English) fail; "
+                                                "the reason is recorded."),
     memory: Optional[str] = MemoryOption,
 ) -> None:
-    """Record a human translation for the span; every rerun of the job uses it."""
+    """Record a human translation for the span, checked like machine output; every rerun of the
+    job uses it."""
     with _flagged_span(outdir, memory, span) as (tm, item):
-        review = loop.approve(tm, item, english, editor)
+        review = loop.approve(tm, item, english, editor, revision, override)
     typer.echo(f"koen: approved {item.id} by {review.editor}: {review.english!r} ({len(item.occurrences)} "
                f"occurrence(s)); rerun `koen archive translate` on {outdir} to re-render them", err=True)
 
@@ -99,12 +112,40 @@ def reject_command(
     outdir: str = OutdirArgument,
     span: str = typer.Argument(..., metavar="ID", help="The span's id from `koen review list`."),
     editor: Optional[str] = EditorOption,
+    revision: Optional[int] = RevisionOption,
     memory: Optional[str] = MemoryOption,
 ) -> None:
     """Mark the span reviewed, keeping the machine English."""
     with _flagged_span(outdir, memory, span) as (tm, item):
-        review = loop.reject(tm, item, editor)
+        review = loop.reject(tm, item, editor, revision)
     typer.echo(f"koen: {item.id} reviewed by {review.editor}: machine English kept", err=True)
+
+
+@app.command("history")
+def history_command(
+    outdir: str = OutdirArgument,
+    span: str = typer.Argument(..., metavar="ID", help="The span's id from `koen review list`."),
+    as_json: bool = typer.Option(False, "--json", help='Print {"history": [...]} instead of text.'),
+    memory: Optional[str] = MemoryOption,
+) -> None:
+    """Every decision on the span, oldest first: revision, who, when, the English and the one it replaced."""
+    with _flagged_span(outdir, memory, span) as (tm, item):
+        chain = approval.history(tm, item.korean)
+    if as_json:
+        typer.echo(json.dumps({"id": item.id, "korean": item.korean, "history": [vars(e) for e in chain]},
+                              ensure_ascii=False, indent=1))
+        return
+    typer.echo(f"{item.id}  {visible(item.korean)}")
+    for entry in chain:
+        what = repr(entry.english) if entry.english is not None else "machine English kept"
+        typer.echo(f"  r{entry.revision} {entry.at} {visible(entry.editor)} {entry.state}: "
+                   f"{visible(what)}")
+        if entry.replaced:
+            typer.echo(f"      replaced {visible(repr(entry.replaced))}")
+        if entry.override:
+            typer.echo(f"      override: {visible(entry.override)}")
+    if not chain:
+        typer.echo("  no decisions yet")
 
 
 @app.command("serve")
@@ -114,9 +155,11 @@ def serve_command(
     memory: Optional[str] = MemoryOption,
     threshold: float = typer.Option(loop.DEFAULT_THRESHOLD, "--threshold", help="As for `koen review list`."),
     host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on."),
-    port: int = typer.Option(8765, "--port", "-p", min=0, max=65535, help="Port to listen on."),
+    port: int = typer.Option(REVIEW_PORT, "--port", "-p", min=0, max=65535, help="Port to listen on."),
+    no_token: bool = NoTokenOption,
 ) -> None:
-    """Serve the workbench with its Review page over OUTDIR."""
+    """Serve the workbench with its Review grid over OUTDIR (-g FILE also lets editors add terms)."""
     open_memory(outdir, memory).close()
-    serve_workbench(glossary=glossary, archive=None, host=host, port=port, model=None, backend=None,
-          archive_output=Path(outdir), memory=Path(memory) if memory else None, threshold=threshold)
+    serve_workbench(glossary=glossary, archive=None, host=host, port=port, no_token=no_token, model=None,
+                    backend=None, archive_output=Path(outdir), memory=Path(memory) if memory else None,
+                    threshold=threshold)
