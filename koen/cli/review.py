@@ -13,7 +13,11 @@ from mt.editorial import visible
 from mt.errors import KoenError
 from mt.memory import TranslationMemory
 
+from mt.textio import atomic_writer, check_writable
+
+from .. import xliff
 from ..archive import approval, review as loop
+from ..exchange import export_memory
 from .options import EditedGlossary
 from .serve import REVIEW_PORT, NoTokenOption, serve_command as serve_workbench
 
@@ -146,6 +150,68 @@ def history_command(
             typer.echo(f"      override: {visible(entry.override)}")
     if not chain:
         typer.echo("  no decisions yet")
+
+
+@app.command("export")
+def export_command(
+    outdir: str = OutdirArgument,
+    fmt: str = typer.Option("xliff", "--format", help="xliff (the job's segments) | tmx (the memory, in CAT terms)"),
+    version: str = typer.Option("1.2", "--xliff-version", help="XLIFF 1.2 or 2.1"),
+    output: Optional[str] = typer.Option(None, "-o", "--output", help="File to write (atomically); default "
+                                         "OUTDIR/review.xlf or OUTDIR/review.tmx."),
+    threshold: float = typer.Option(loop.DEFAULT_THRESHOLD, "--threshold", help="As for `koen review list`."),
+    memory: Optional[str] = MemoryOption,
+) -> None:
+    """Write the job's segments for a CAT tool: Korean sources, koen's English as targets, states
+    from the review and the flags as notes (XLIFF); or the memory as TMX."""
+    if fmt not in ("xliff", "tmx"):
+        raise KoenError(f"--format {fmt}: expected xliff or tmx")
+    if version not in xliff.VERSIONS:
+        raise KoenError(f"--xliff-version {version}: expected 1.2 or 2.1")
+    target = Path(output) if output else Path(outdir) / ("review.xlf" if fmt == "xliff" else "review.tmx")
+    check_writable(target)
+    tm = open_memory(outdir, memory)
+    try:
+        rows = loop.read_records(outdir)
+        if fmt == "xliff":
+            items = sorted(loop.collect(rows, tm, threshold).values(), key=lambda item: item.position)
+            data, left_out = xliff.export_xliff(items, version, str(Path(outdir).resolve())), []
+        else:
+            data, left_out = export_memory(tm, "tmx", rows)
+    finally:
+        tm.close()
+    with atomic_writer(target, "wb") as handle:
+        handle.write(data)
+    for reason in left_out:
+        typer.echo(f"koen: warning: {visible(reason)}", err=True)
+    typer.echo(f"koen: wrote {target}", err=True)
+
+
+@app.command("import")
+def import_command(
+    xliff_file: Path = typer.Argument(..., metavar="FILE.xlf", help="An XLIFF file made by `koen review export`, "
+                                      "edited in a CAT tool."),
+    outdir: Optional[str] = typer.Argument(None, help="The job's OUTDIR (default: the one the file names)."),
+    editor: Optional[str] = EditorOption,
+    memory: Optional[str] = MemoryOption,
+) -> None:
+    """Bring edited targets back as human translations, checked and recorded like `review approve`."""
+    original, units = xliff.read_xliff(xliff_file)
+    outdir = outdir or original
+    if not outdir:
+        raise KoenError(f"{xliff_file}: names no job folder; pass the OUTDIR")
+    tm = open_memory(outdir, memory)
+    try:
+        approved, kept, problems = xliff.import_xliff(tm, _items(outdir, tm, loop.DEFAULT_THRESHOLD), units,
+                                                      editor or loop.default_editor(), xliff_file)
+    finally:
+        tm.close()
+    for problem in problems:
+        typer.echo(f"koen: warning: {visible(problem)}", err=True)
+    typer.echo(f"koen: {approved} approved, {kept} kept as machine English, {len(problems)} refused "
+               f"(of {len(units)} units); rerun `koen archive translate` on {outdir} to re-render", err=True)
+    if problems:
+        raise typer.Exit(1)
 
 
 @app.command("serve")
