@@ -9,19 +9,19 @@
 
 Lookups are answered from an index, not by scanning the memory: exact and "skeleton" (letters
 only) dictionaries for the top of the scale, and a character-bigram inverted index that picks a
-few hundred candidates sharing the most bigrams, which rapidfuzz then scores. Matches are
+few hundred candidates sharing the most of the query's rarest bigrams (counted with numpy over
+the posting arrays), which rapidfuzz then scores. Matches are
 suggestions: nothing here applies one.
 """
 
 from __future__ import annotations
 
-import heapq
 import re
-import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from typing import Iterable
 
+import numpy as np
 from rapidfuzz import fuzz, process
 
 from .memory import normalise
@@ -30,7 +30,9 @@ __all__ = ["FuzzyEntry", "FuzzyIndex", "FuzzyMatch", "band"]
 
 MIN_SCORE = 75
 CANDIDATES = 300
+RAREST_BIGRAMS = 24          # a query's candidates come from its rarest bigrams' postings
 _NUMBER_RE = re.compile(r"\d+(?:[.,]\d+)*")
+_NON_LETTER_RE = re.compile(r"[\W\d_]+")
 
 
 @dataclass(frozen=True)
@@ -69,7 +71,7 @@ def _without_spacing(text: str) -> str:
 
 def _letters(text: str) -> str:
     """Only what is neither a number, punctuation nor spacing."""
-    return "".join(c for c in text if unicodedata.category(c)[0] in "LM")
+    return _NON_LETTER_RE.sub("", text)
 
 
 def _no_numbers(text: str) -> str:
@@ -103,7 +105,7 @@ class FuzzyIndex:
         self.keys: list[str] = []
         self._exact: dict[str, list[int]] = defaultdict(list)
         self._skeleton: dict[str, list[int]] = defaultdict(list)
-        self._postings: dict[str, list[int]] = defaultdict(list)
+        postings: dict[str, list[int]] = defaultdict(list)
         for entry in entries:
             key = normalise(entry.korean)
             if not key or not entry.english:
@@ -114,7 +116,9 @@ class FuzzyIndex:
             self._exact[key].append(number)
             self._skeleton[_letters(key)].append(number)
             for gram in _bigrams(key):
-                self._postings[gram].append(number)
+                postings[gram].append(number)
+        self._postings = {gram: np.asarray(numbers, dtype=np.int32) for gram, numbers in postings.items()}
+        self._lengths = np.asarray([len(_without_spacing(key)) for key in self.keys], dtype=np.int32)
 
     def __len__(self) -> int:
         return len(self.entries)
@@ -134,21 +138,19 @@ class FuzzyIndex:
         return 95, english, "numbers and punctuation"
 
     def _candidates(self, key: str, skip: set[int]) -> list[int]:
-        grams = _bigrams(key)
-        counts: Counter[int] = Counter()
-        for gram in grams:
-            postings = self._postings.get(gram)
-            if postings and len(postings) < max(1000, len(self.entries) // 4):   # very common bigrams say little
-                counts.update(postings)
-        if not counts:        # only common bigrams: fall back to them
-            for gram in grams:
-                counts.update(self._postings.get(gram, ()))
+        lists = sorted((self._postings[gram] for gram in _bigrams(key) if gram in self._postings), key=len)
+        if not lists:
+            return []
+        numbers, counts = np.unique(np.concatenate(lists[:RAREST_BIGRAMS]), return_counts=True)
         length = len(_without_spacing(key))
         # An Indel ratio >= 75 needs lengths within a factor of 0.6..1.67 of each other.
-        best = heapq.nlargest(CANDIDATES, ((n, c) for n, c in counts.items() if n not in skip
-                                           and 0.6 * length <= len(self.keys[n]) <= 1.67 * length + 2),
-                              key=lambda pair: pair[1])
-        return [n for n, _ in best]
+        lengths = self._lengths[numbers]
+        keep = (lengths >= 0.6 * length) & (lengths <= 1.67 * length + 2)
+        numbers, counts = numbers[keep], counts[keep]
+        if len(numbers) > CANDIDATES:
+            top = np.argpartition(-counts, CANDIDATES)[:CANDIDATES]
+            numbers = numbers[top]
+        return [int(n) for n in numbers if int(n) not in skip]
 
     def lookup(self, korean: str, limit: int = 3, exclude_origin_of_self: str | None = None) -> list[FuzzyMatch]:
         """The best ``limit`` matches for ``korean``, best first (one per distinct English).

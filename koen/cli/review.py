@@ -16,7 +16,7 @@ from mt.memory import TranslationMemory
 from mt.textio import atomic_writer, check_writable
 
 from .. import xliff
-from ..archive import approval, review as loop
+from ..archive import approval, calibrate, review as loop
 from ..exchange import export_memory
 from .options import EditedGlossary
 from .serve import REVIEW_PORT, NoTokenOption, serve_command as serve_workbench
@@ -150,6 +150,40 @@ def history_command(
             typer.echo(f"      override: {visible(entry.override)}")
     if not chain:
         typer.echo("  no decisions yet")
+
+
+@app.command("calibrate")
+def calibrate_command(
+    outdir: str = OutdirArgument,
+    threshold: float = typer.Option(loop.DEFAULT_THRESHOLD, "--threshold", help="The threshold to assess."),
+    as_json: bool = typer.Option(False, "--json", help="Print the numbers as JSON."),
+    memory: Optional[str] = MemoryOption,
+) -> None:
+    """Precision and recall of "flagged" at the threshold, from editors' decisions (approved with
+    changes = should have been flagged; kept = should not), and the threshold they suggest."""
+    tm = open_memory(outdir, memory)
+    try:
+        decided = calibrate.decisions(_items(outdir, tm, threshold))
+    finally:
+        tm.close()
+    current, best = calibrate.score(decided, threshold), calibrate.suggest(decided, threshold)
+    enough = len(decided) >= calibrate.MIN_DECISIONS
+    if as_json:
+        typer.echo(json.dumps({"decisions": len(decided), "changed": sum(d.changed for d in decided),
+                               "enough": enough, "current": vars(current), "suggested": vars(best)}, indent=1))
+        return
+
+    def pct(value: float | None) -> str:
+        return "-" if value is None else f"{100 * value:.0f}%"
+
+    typer.echo(f"{len(decided)} decided span(s), {sum(d.changed for d in decided)} approved with changes")
+    typer.echo(f"threshold {threshold:g}: {current.flagged} flagged, precision {pct(current.precision)}, "
+               f"recall {pct(current.recall)}")
+    typer.echo(f"suggested {best.threshold:.2f}: {best.flagged} flagged, precision {pct(best.precision)}, "
+               f"recall {pct(best.recall)}")
+    if not enough:
+        typer.echo(f"koen: warning: only {len(decided)} decisions; calibrate again after "
+                   f"{calibrate.MIN_DECISIONS} or more", err=True)
 
 
 @app.command("export")

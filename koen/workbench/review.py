@@ -38,7 +38,12 @@ class _Loaded:
     stamp: tuple
     items: dict[str, loop.ReviewItem]
     titles: dict[str, tuple[str, str]]
-    index: FuzzyIndex
+    machine_index: FuzzyIndex          # the job's machine English: rebuilt when the records change
+    human_index: FuzzyIndex            # editors' approvals: rebuilt when a decision is made
+
+    def lookup(self, korean: str, limit: int) -> list[FuzzyMatch]:
+        found = self.human_index.lookup(korean, limit) + self.machine_index.lookup(korean, limit, "machine")
+        return sorted(found, key=lambda m: (-m.score, m.entry.origin != "human"))[:limit]
 
 
 @dataclass
@@ -59,7 +64,7 @@ class ReviewSource:
     def _stamp(self, memory: TranslationMemory) -> tuple:
         records = (self.outdir / loop.RECORDS_FILE).stat()
         decided = memory.connection.execute("SELECT COUNT(*), COALESCE(SUM(revision), 0) FROM human").fetchone()
-        return records.st_mtime_ns, records.st_size, tuple(decided)
+        return (records.st_mtime_ns, records.st_size), tuple(decided)
 
     def load(self) -> _Loaded:
         """The job's segments with their review state, and the fuzzy index over the memory's human
@@ -72,11 +77,15 @@ class ReviewSource:
                     return self._cache
                 rows = loop.read_records(self.outdir)
                 items = loop.collect(rows, memory, self.threshold)
-                entries = [FuzzyEntry(r.source, r.english, "human", r.editor) for r in memory.all_reviews()
-                           if r.state == APPROVED and r.english]
-                entries += [FuzzyEntry(item.korean, item.english, "machine", item.origin)
-                            for item in items.values() if item.origin != "human" and item.english]
-                self._cache = _Loaded(stamp, items, loop.record_titles(rows), FuzzyIndex(entries))
+                cached = self._cache
+                if cached is not None and cached.stamp[0] == stamp[0]:
+                    machine = cached.machine_index
+                else:
+                    machine = FuzzyIndex(FuzzyEntry(item.korean, item.english, "machine", item.origin)
+                                         for item in items.values() if item.origin != "human" and item.english)
+                human = FuzzyIndex(FuzzyEntry(r.source, r.english, "human", r.editor) for r in memory.all_reviews()
+                                   if r.state == APPROVED and r.english)
+                self._cache = _Loaded(stamp, items, loop.record_titles(rows), machine, human)
                 return self._cache
             finally:
                 memory.close()
@@ -132,7 +141,7 @@ def _suggestions(loaded: _Loaded, rows: list[loop.ReviewItem]) -> dict[str, list
     out = {}
     for item in rows:
         own = {item.english}
-        out[item.id] = [m for m in loaded.index.lookup(item.korean, limit=4, exclude_origin_of_self="machine")
+        out[item.id] = [m for m in loaded.lookup(item.korean, limit=4)
                         if not (m.entry.origin == "machine" and m.english in own)][:3]
     return out
 
