@@ -2,7 +2,7 @@
 
 - 100: the same Korean (after NFC and spacing normalisation);
 - 99: only the numbers differ: offered with the source's numbers put into the English (when every
-  number of the match's Korean is found in its English, in order);
+  number of the match's Korean is found in its English);
 - 95–98: only numbers, punctuation or spacing differ (98 spacing, 97 punctuation, 95 numbers and
   punctuation);
 - 85–94 and 75–84: edit similarity (rapidfuzz's normalised Indel ratio, capped at 94); below 75 nothing.
@@ -84,19 +84,20 @@ def _bigrams(text: str) -> set[str]:
 
 
 def substitute_numbers(match_korean: str, query_korean: str, english: str) -> str | None:
-    """The match's English with its Korean's numbers replaced by the query's, in order; None when
-    the counts differ or a number of the match is not in its English."""
+    """The match's English with each number of the match's Korean replaced by the query's number
+    in the same place (English word order may differ from Korean); None when the counts differ,
+    one number would map to two, or a number of the match is not in its English."""
     old, new = _NUMBER_RE.findall(match_korean), _NUMBER_RE.findall(query_korean)
     if len(old) != len(new):
         return None
-    pieces, cursor = [], 0
+    mapping: dict[str, str] = {}
     for before, after in zip(old, new):
-        found = re.search(rf"(?<![\d.,]){re.escape(before)}(?![\d]|[.,]\d)", english[cursor:])
-        if found is None:
+        if mapping.setdefault(before, after) != after:
             return None
-        pieces += [english[cursor:cursor + found.start()], after]
-        cursor += found.end()
-    return "".join(pieces) + english[cursor:]
+    present = set(_NUMBER_RE.findall(english))
+    if not set(mapping) <= present:
+        return None
+    return _NUMBER_RE.sub(lambda m: mapping.get(m.group(0), m.group(0)), english)
 
 
 class FuzzyIndex:

@@ -21,7 +21,7 @@ from starlette.routing import Route
 from glossary.store import Conflict, Refused, from_form
 from mt.errors import KoenError
 from mt.fuzzy import FuzzyEntry, FuzzyIndex, FuzzyMatch
-from mt.memory import APPROVED, ReviewConflict, TranslationMemory
+from mt.memory import APPROVED, ReviewConflict, TranslationMemory, normalise
 
 from ..archive import review as loop
 from ..archive.approval import ApprovalRefused
@@ -140,9 +140,8 @@ def _source(request: Request) -> ReviewSource | None:
 def _suggestions(loaded: _Loaded, rows: list[loop.ReviewItem]) -> dict[str, list[FuzzyMatch]]:
     out = {}
     for item in rows:
-        own = {item.english}
-        out[item.id] = [m for m in loaded.lookup(item.korean, limit=4)
-                        if not (m.entry.origin == "machine" and m.english in own)][:3]
+        key = normalise(item.korean)    # the span's own approval or machine English is no suggestion
+        out[item.id] = [m for m in loaded.lookup(item.korean, limit=4) if normalise(m.entry.korean) != key][:3]
     return out
 
 
