@@ -62,12 +62,29 @@ def test_approve_in_the_browser_then_rerun(tmp_path):
     assert "Approved in a real browser" in (outdir / "rendered" / ARCHIVE.name).read_text(encoding="utf-8")
 
 
+def wait_until(page, expression: str, seconds: float = 30) -> None:
+    """Poll a JavaScript expression (the page's CSP forbids wait_for_function's eval)."""
+    import time
+
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            if page.evaluate(expression):
+                return
+        except Exception:  # the page is navigating: ask again
+            pass
+        if time.monotonic() > deadline:
+            raise AssertionError(f"never true: {expression}")
+        time.sleep(0.1)
+
+
 def test_the_grid_with_token_keyboard_flow_fuzzy_match_filters_and_undo(tmp_path):
     from desk_helpers import TOKEN, desk_job, items_of
 
     glossary, outdir = desk_job(tmp_path, "none")
     items = items_of(outdir)
-    english = "The ministry selected 3 regions in the 2025 smart city competition."
+    english = ("The Ministry of Land, Infrastructure and Transport selected 3 regions in the 2025 Smart City "
+               "public competition.")
     with running_server(glossary, archive_output=outdir, token=TOKEN) as url, browser_page() as page:
         refused = page.goto(url + "/review")
         assert refused.status == 403 and "access token" in page.content()
@@ -84,6 +101,7 @@ def test_the_grid_with_token_keyboard_flow_fuzzy_match_filters_and_undo(tmp_path
         first.fill(english)
         first.press("Control+Enter")
         page.wait_for_selector("#flash")
+        wait_until(page, "document.activeElement && document.activeElement.name === 'english'")
         assert f"1 of {len(items)} reviewed" in page.locator("#progress").inner_text()
         assert page.evaluate("document.activeElement.closest('tr').dataset.id") == items[1].id
 
@@ -99,8 +117,7 @@ def test_the_grid_with_token_keyboard_flow_fuzzy_match_filters_and_undo(tmp_path
 
         # Undo the last decision (Alt+Z).
         page.keyboard.press("Alt+z")
-        page.wait_for_load_state()
-        page.wait_for_function("document.querySelector('#progress').innerText.includes('0 of')")
+        wait_until(page, "document.querySelector('#progress').innerText.includes('0 of')")
         assert page.locator(f"tr.item.approved[data-id='{items[0].id}']").count() == 0
 
         # Filters: search both columns, and status.

@@ -60,6 +60,9 @@
     if (node && node.closest(".source")) field.value = text;
   });
 
-  // After a decision the server sends the page back with the next segment's anchor.
-  if (location.hash.indexOf("#item-") === 0) focusRow(document.getElementById(location.hash.slice(1)));
+  // After a decision the server sends the page back with the next segment's anchor; focus its box
+  // once the page (and the browser's own jump to the anchor) is done.
+  window.addEventListener("load", function () {
+    if (location.hash.indexOf("#item-") === 0) focusRow(document.getElementById(location.hash.slice(1)));
+  });
 })();
