@@ -87,11 +87,12 @@ def read_regular_file(path: Path, limit: int, expected: str) -> bytes:
         raise KoenError(f"{path}: no such file") from None
     except OSError as exc:
         raise KoenError(f"{path}: cannot read ({exc.strerror})") from None
+    mode = os.fstat(descriptor).st_mode
+    if not stat.S_ISREG(mode):
+        os.close(descriptor)
+        kind = "a directory" if stat.S_ISDIR(mode) else "not a regular file"
+        raise KoenError(f"{path}: is {kind}, expected {expected}")
     with os.fdopen(descriptor, "rb") as handle:
-        mode = os.fstat(descriptor).st_mode
-        if not stat.S_ISREG(mode):
-            kind = "a directory" if stat.S_ISDIR(mode) else "not a regular file"
-            raise KoenError(f"{path}: is {kind}, expected {expected}")
         try:
             data = handle.read(limit + 1)
         except OSError as exc:
