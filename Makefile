@@ -26,7 +26,7 @@ PY      := $(VENV)/bin/python
 VENV_PY := $(VENV)/bin/python
 endif
 
-.PHONY: install install-test translate test browser
+.PHONY: install install-test translate test browser cat-tool
 
 install: $(STAMPS)/runtime.stamp
 
@@ -59,7 +59,15 @@ browser:
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	  else echo "chromium missing: browser tests will be skipped (install Debian's chromium)"; fi; }
 
-test: $(STAMPS)/test.stamp browser
+# Debian's OmegaT (a real CAT tool, console mode) for the exchange tests: koen's TMX and XLIFF must
+# load there (tests/test_review_omegat.py).
+cat-tool:
+	@command -v omegat >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq omegat >/dev/null; \
+	  else echo "omegat missing: the CAT-tool exchange tests will be skipped (install Debian's omegat)"; fi; }
+
+test: $(STAMPS)/test.stamp browser cat-tool
 	$(PY) -m pytest
 
 # Property tests (tests/test_fuzz_*.py) run longer than in CI, before a release: `make fuzz FUZZ_EXAMPLES=20000`.

@@ -13,12 +13,14 @@ import collections
 import dataclasses
 import datetime
 import hashlib
+import os
+import stat
 import threading
 from dataclasses import dataclass
 from pathlib import Path
 
 from mt.errors import KoenError
-from mt.textio import read_file_bytes, write_text_atomic
+from mt.textio import write_text_atomic
 
 from .lint import LintFinding, lint_text
 from .termbase import COLUMNS, Entry, ParsedFile, RowProblem, Termbase, escape_korean, parse_row, parse_text
@@ -72,6 +74,34 @@ def version_of(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+MAX_GLOSSARY_BYTES = 64 * 1024 * 1024      # the starter glossary is ~30 KB; a served file is read on every page
+
+
+def read_regular_file(path: Path, limit: int, expected: str) -> bytes:
+    """The bytes of a regular file of at most ``limit`` bytes, or one clear KoenError: a FIFO,
+    device or socket put in its place (opened without blocking, then refused) or a file that
+    grows without end (a link to /dev/zero) never stalls or fills the process."""
+    try:
+        descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    except FileNotFoundError:
+        raise KoenError(f"{path}: no such file") from None
+    except OSError as exc:
+        raise KoenError(f"{path}: cannot read ({exc.strerror})") from None
+    mode = os.fstat(descriptor).st_mode
+    if not stat.S_ISREG(mode):
+        os.close(descriptor)
+        kind = "a directory" if stat.S_ISDIR(mode) else "not a regular file"
+        raise KoenError(f"{path}: is {kind}, expected {expected}")
+    with os.fdopen(descriptor, "rb") as handle:
+        try:
+            data = handle.read(limit + 1)
+        except OSError as exc:
+            raise KoenError(f"{path}: cannot read ({exc.strerror})") from None
+    if len(data) > limit:
+        raise KoenError(f"{path}: larger than {limit // (1024 * 1024)} MB, expected {expected}")
+    return data
+
+
 class GlossaryStore:
     def __init__(self, path: str | Path):
         self.path = Path(path).resolve()
@@ -81,7 +111,7 @@ class GlossaryStore:
         self._cache: Snapshot | None = None
 
     def _read(self) -> bytes:
-        return read_file_bytes(self.path, "a glossary TSV file")
+        return read_regular_file(self.path, MAX_GLOSSARY_BYTES, "a glossary TSV file")
 
     def snapshot(self) -> Snapshot:
         data = self._read()

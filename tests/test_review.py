@@ -82,7 +82,8 @@ def test_the_loop_end_to_end_with_a_random_model(tiny_marian, tmp_path):
 
     before = output_files(outdir)
     english = "The approved English of this span"
-    koen("review", "approve", outdir, item["id"], "--english", english, "--editor", "kim")
+    koen("review", "approve", outdir, item["id"], "--english", english, "--editor", "kim",
+         "--override", "a random model: nothing to keep")
     rerun = koen("archive", "translate", ARCHIVE, outdir, "--model", tiny_marian, "--device", "cpu")
     assert "0 translated now" in rerun.stderr and "re-rendered with editors' translations" in rerun.stderr
     after = records(outdir)

@@ -43,7 +43,7 @@ def client_for(glossary, outdir):
 
 
 def first_item(page_text):
-    block = page_text.split('class="item"', 1)[1]
+    block = re.split(r'<tr class="item[^"]*"', page_text, maxsplit=1)[1]
     item = re.search(r'data-id="([0-9a-f]{12})"', block).group(1)
     revision = re.search(r'name="revision" value="(\d+)"', block).group(1)
     csrf = re.search(r'name="csrf" value="([^"]+)"', page_text).group(1)
@@ -58,10 +58,11 @@ def test_approve_from_the_page_then_rerun_uses_it(setup):
         assert page.headers["x-frame-options"] == "DENY"
         item, revision, csrf = first_item(page.text)
         done = client.post(f"/review/{item}", data={"csrf": csrf, "revision": revision, "action": "approve",
-                                                   "english": "Approved in the browser", "editor": "kim"},
+                                                   "english": "Approved in the browser", "editor": "kim",
+                                                   "override": "a whole sentence, checked by hand"},
                            follow_redirects=False)
         assert done.status_code == 303
-        assert f'data-id="{item}"' not in client.get("/review").text       # reviewed: out of the queue
+        assert re.search(rf'<tr class="item approved[^"]*" id="item-{item}"', client.get("/review").text)
     run_offline_job(outdir)
     assert "Approved in the browser" in (outdir / "rendered" / ARCHIVE.name).read_text(encoding="utf-8")
     spans = [s for line in (outdir / "records.jsonl").read_text(encoding="utf-8").splitlines()
@@ -77,9 +78,9 @@ def test_two_editors_approve_the_same_span_one_gets_a_conflict(setup):
         _, revision_b, csrf_b = first_item(second.get("/review").text)
         assert revision == revision_b == "0"
         won = first.post(f"/review/{item}", data={"csrf": csrf_a, "revision": revision, "action": "approve",
-                                                  "english": "First editor"}, follow_redirects=False)
+                                                  "english": "First editor", "override": "test"}, follow_redirects=False)
         lost = second.post(f"/review/{item}", data={"csrf": csrf_b, "revision": revision_b, "action": "approve",
-                                                    "english": "Second editor"})
+                                                    "english": "Second editor", "override": "test"})
     assert won.status_code == 303
     assert lost.status_code == 409 and "reviewed by someone else" in lost.text
 

@@ -43,8 +43,11 @@ class TmxFormat:
 class TmxUnit:
     number: int                  # 1-based position among the file's units
     texts: dict[str, str]        # "ko" / "en" (by xml:lang) → the first variant's text in that language
-    props: dict[str, str]        # <prop type="...">
+    props: dict[str, str]        # <prop type="..."> of the <tu> (the last of a repeated type)
     date: str | None             # creationdate
+    all_props: tuple[tuple[str, str], ...] = ()   # every <prop> of the <tu> and its <tuv>s, in order
+    inline_codes: tuple[str, ...] = ()            # element names inside the <seg>s (<ph>, <bpt>, ...)
+    attributes: dict[str, str] | None = None      # the <tu>'s attributes (tuid, creationid, changeid, ...)
 
 
 def read_units(data: bytes, path: str) -> list[TmxUnit]:
@@ -61,14 +64,20 @@ def read_units(data: bytes, path: str) -> list[TmxUnit]:
         if _local(unit.tag) != "tu":
             continue
         texts: dict[str, str] = {}
+        all_props = [(prop.get("type") or "", prop.text or "") for prop in unit if _local(prop.tag) == "prop"]
+        inline: list[str] = []
         for variant in unit:
             if _local(variant.tag) != "tuv":
                 continue
+            all_props += [(prop.get("type") or "", prop.text or "") for prop in variant if _local(prop.tag) == "prop"]
+            segs = [seg for seg in variant if _local(seg.tag) == "seg"]
+            inline += [_local(code.tag) or "?" for seg in segs for code in seg.iterdescendants()]
             language = _LANGUAGES.get(_primary_subtag(variant.get(XML_LANG) or variant.get("lang") or ""))
             if language and language not in texts:
-                texts[language] = "".join("".join(seg.itertext()) for seg in variant if _local(seg.tag) == "seg")
+                texts[language] = "".join("".join(seg.itertext()) for seg in segs)
         props = {prop.get("type"): prop.text or "" for prop in unit if _local(prop.tag) == "prop"}
-        units.append(TmxUnit(len(units) + 1, texts, props, unit.get("creationdate")))
+        units.append(TmxUnit(len(units) + 1, texts, props, unit.get("creationdate"), tuple(all_props), tuple(inline),
+                             {str(k): str(v) for k, v in unit.attrib.items()}))
     return units
 
 

@@ -18,8 +18,8 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from mt.errors import KoenError
+from mt.editorial import unsafe_character
 from mt.jsonlines import parse_json, read_jsonl
-from mt.korean import has_hangul
 from mt.memory import APPROVED, REJECTED, UNREVIEWED, Review, TranslationMemory
 from mt.human import span_key
 from mt.numbers.find import digit_runs
@@ -28,13 +28,13 @@ from mt.results import Origin, WarningCode
 from mt.segment import latin_islands
 from mt.textio import split_text_lines
 
-from . import MEMORY_FILE, RECORDS_FILE
+from . import MEMORY_FILE, RECORDS_FILE, approval
 
 # Below this mean token log-probability a span is flagged (see docs/review.md for the choice).
 DEFAULT_THRESHOLD = -1.5
 # Most doubtful first: a reason earlier in this list outranks any later one.
 SEVERITY = [WarningCode.EMPTY_OUTPUT, WarningCode.UNTRANSLATED, WarningCode.HANGUL_LEFT, WarningCode.REMOVED_NUMBER,
-            WarningCode.NUMBER_KEPT, WarningCode.RESTORED, WarningCode.SPLIT, WarningCode.LOW_CONFIDENCE]
+            WarningCode.NUMBER_KEPT, WarningCode.DIGITS_UNPROTECTED, WarningCode.RESTORED, WarningCode.SPLIT, WarningCode.LOW_CONFIDENCE]
 
 
 def span_id(korean: str) -> str:
@@ -64,8 +64,9 @@ class ReviewItem:
     reasons: list[str]
     occurrences: list[Occurrence] = field(default_factory=list)
     terms: list[dict] = field(default_factory=list)      # glossary hits inside the span: [start, end] in the line
-    numbers: list[str] = field(default_factory=list)
+    numbers: list[dict] = field(default_factory=list)    # the span's numbers: source, english (audit entries)
     review: Review | None = None
+    position: int = 0            # order of first occurrence in the job (record order, then field, line, span)
 
     @property
     def state(self) -> str:
@@ -77,7 +78,7 @@ class ReviewItem:
 
     def doubt(self) -> tuple:
         worst = min((SEVERITY.index(WarningCode(r)) for r in self.reasons), default=len(SEVERITY))
-        return (worst, self.confidence if self.confidence is not None else float("-inf"), self.id)
+        return (worst, self.confidence if self.confidence is not None else float("-inf"), self.position)
 
     def as_json(self) -> dict:
         first = self.occurrences[0]
@@ -85,7 +86,8 @@ class ReviewItem:
                 "confidence": self.confidence, "reasons": self.reasons, "state": self.state,
                 "revision": self.revision, "record": first.record, "field": first.field, "line": first.line,
                 "source_line": first.text, "span": [first.start, first.end], "marked": first.marked(),
-                "occurrences": len(self.occurrences),
+                "occurrences": len(self.occurrences), "position": self.position,
+                "approved_by": self.review.editor if self.review and self.state != UNREVIEWED else None,
                 "approved_english": self.review.english if self.review and self.state == APPROVED else None}
 
 
@@ -207,9 +209,9 @@ def collect(rows: list[dict], memory: TranslationMemory, threshold: float = DEFA
             if confidence is not None and confidence < threshold:
                 reasons.append(WarningCode.LOW_CONFIDENCE.value)
             inside = [t for t in line.get("terms", []) if span["start"] <= t["span"][0] < span["end"]]
-            numbers = [n["source"] for n in line.get("numbers", []) if n["source"] in span["source"]]
             item = items[key] = ReviewItem(key, span["source"], span["translation"], span.get("origin", "model"),
-                                           confidence, reasons, terms=inside, numbers=numbers)
+                                           confidence, reasons, terms=inside, numbers=_numbers_in(span, line),
+                                           position=len(items))
         item.occurrences.append(occurrence)
     reviews = memory.reviews([item.korean for item in items.values()])
     for item in items.values():
@@ -217,11 +219,27 @@ def collect(rows: list[dict], memory: TranslationMemory, threshold: float = DEFA
     return items
 
 
-def queue(items: dict[str, ReviewItem], include_reviewed: bool = False) -> list[ReviewItem]:
-    """The flagged spans not yet reviewed, most doubtful first."""
+def _numbers_in(span: dict, line: dict) -> list[dict]:
+    """The line's numbers that lie in ``span``: as many of each as the span's text holds."""
+    taken: dict[str, int] = {}
+    chosen = []
+    for number in line.get("numbers", []):
+        source = number.get("source", "")
+        if source and span["source"].count(source) > taken.get(source, 0):
+            taken[source] = taken.get(source, 0) + 1
+            chosen.append(number)
+    return chosen
+
+
+ORDERS = ("doubt", "document")
+
+
+def queue(items: dict[str, ReviewItem], include_reviewed: bool = False, order: str = "doubt") -> list[ReviewItem]:
+    """The flagged spans not yet reviewed: most doubtful first (ties in document order), or in
+    document order."""
     chosen = [item for item in items.values() if item.reasons and item.origin != Origin.HUMAN.value
               and (include_reviewed or item.state == UNREVIEWED)]
-    return sorted(chosen, key=ReviewItem.doubt)
+    return sorted(chosen, key=ReviewItem.doubt if order == "doubt" else (lambda item: item.position))
 
 
 def find(items: dict[str, ReviewItem], outdir: str | Path, item_id: str) -> ReviewItem:
@@ -231,15 +249,6 @@ def find(items: dict[str, ReviewItem], outdir: str | Path, item_id: str) -> Revi
     return item
 
 
-def check_english(english: str) -> str:
-    text = " ".join(english.split())
-    if not text:
-        raise KoenError("--english: the approved English is empty")
-    if has_hangul(text):
-        raise KoenError(f"--english {text!r}: holds Hangul; the approved translation must be English")
-    return text
-
-
 def default_editor() -> str:
     try:
         return getpass.getuser()
@@ -247,23 +256,81 @@ def default_editor() -> str:
         return os.environ.get("USER") or "unknown"
 
 
+def check_approval(item: ReviewItem, english: str, override: str | None = None) -> str:
+    """The English cleaned; refused (KoenError) for unsafe characters, (ApprovalRefused) for what
+    it lacks against the span's terms, numbers and kept English unless ``override`` gives a reason."""
+    text = approval.clean_english(english)
+    if override is not None and not " ".join(override.split()):
+        raise KoenError("an override needs a reason")
+    if override is not None:
+        unsafe = unsafe_character(override)
+        if unsafe:
+            raise KoenError(f"the override reason holds {unsafe}")
+        return text
+    problems = approval.content_problems(item.korean, item.terms, item.numbers, text)
+    if problems:
+        raise approval.ApprovalRefused(problems)
+    return text
+
+
+def _expected(item: ReviewItem, editor: str, expected_revision: int | None) -> int:
+    """The revision a decision is made against. Replacing someone else's decision needs the
+    revision the editor saw: an approval must never silently replace another editor's."""
+    if expected_revision is not None:
+        return expected_revision
+    if item.review is not None and item.state != UNREVIEWED and item.review.editor != editor:
+        shown = f" as {item.review.english!r}" if item.review.english else ""
+        raise KoenError(f"span {item.id} was {item.state} by {item.review.editor} at {item.review.at}{shown} "
+                        f"(revision {item.revision}); to replace that decision pass --revision {item.revision}")
+    return item.revision
+
+
 def approve(memory: TranslationMemory, item: ReviewItem, english: str, editor: str | None = None,
-            expected_revision: int | None = None) -> Review:
-    """Record the editor's English for the span; refused (ReviewConflict) if its review state is no
-    longer ``expected_revision`` (default: the state the item was read with)."""
-    return memory.set_review(item.korean, APPROVED, check_english(english), editor or default_editor(),
-                             item.english if item.origin != Origin.HUMAN.value else None,
-                             item.revision if expected_revision is None else expected_revision)
+            expected_revision: int | None = None, override: str | None = None, via: str = "cli") -> Review:
+    """Record the editor's checked English for the span; refused (ReviewConflict) if its review
+    state is no longer ``expected_revision``."""
+    editor = editor or default_editor()
+    text = check_approval(item, english, override)
+    reason = " ".join(override.split()) if override is not None else None
+    return approval.record_decision(memory, item.korean, APPROVED, text, editor,
+                                    item.english if item.origin != Origin.HUMAN.value else None,
+                                    _expected(item, editor, expected_revision), via, override=reason)
 
 
 def reject(memory: TranslationMemory, item: ReviewItem, editor: str | None = None,
-           expected_revision: int | None = None) -> Review:
+           expected_revision: int | None = None, via: str = "cli") -> Review:
     """Mark the span reviewed with the machine English kept."""
     if item.state == APPROVED:
         raise KoenError(f"span {item.id} has an approved translation ({item.review.english!r}); "
                         f"approve another English instead of rejecting it")
-    return memory.set_review(item.korean, REJECTED, None, editor or default_editor(), item.english,
-                             item.revision if expected_revision is None else expected_revision)
+    editor = editor or default_editor()
+    return approval.record_decision(memory, item.korean, REJECTED, None, editor, item.english,
+                                    _expected(item, editor, expected_revision), via)
+
+
+def undo(memory: TranslationMemory, item: ReviewItem, editor: str | None = None,
+         expected_revision: int | None = None) -> Review:
+    """Take back the span's last decision: its state before it comes back (unreviewed when there
+    was none), as a new revision in the history."""
+    if item.state == UNREVIEWED:
+        raise KoenError(f"span {item.id} has no decision to undo")
+    chain = approval.history(memory, item.korean)
+    previous = next((entry for entry in reversed(chain) if entry.revision < item.revision), None)
+    state, english = (previous.state, previous.english) if previous else (UNREVIEWED, None)
+    return approval.record_decision(memory, item.korean, state, english, editor or default_editor(),
+                                    item.review.machine, item.revision if expected_revision is None else expected_revision,
+                                    "undo")
+
+
+def record_titles(rows: list[dict]) -> dict[str, tuple[str, str]]:
+    """Each record's (title, date) as the archive gives them, for showing beside its segments."""
+    titles = {}
+    for row in rows:
+        source = row.get("source", {})
+        title = source.get("title") if isinstance(source, dict) else None
+        meta = row.get("meta") if isinstance(row.get("meta"), dict) else {}
+        titles[str(row.get("id"))] = (str(title or meta.get("title") or ""), str(row.get("date") or meta.get("date") or ""))
+    return titles
 
 
 # -- re-rendering records that hold an approved span ---------------------------------------------

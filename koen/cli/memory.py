@@ -7,11 +7,13 @@ from typing import Optional
 
 import typer
 
+from mt.controls import for_terminal
 from mt.errors import KoenError
 from mt.memory import TranslationMemory
 from mt.textio import atomic_writer, check_writable, refuse_same_file
 
-from ..archive.review import default_editor, memory_path
+from ..archive import RECORDS_FILE
+from ..archive.review import default_editor, memory_path, read_records
 from ..exchange import export_memory, import_tmx
 
 app = typer.Typer(no_args_is_help=True, pretty_exceptions_enable=False,
@@ -51,13 +53,17 @@ def export_command(
     check_writable(output)
     path = _memory_file(source, must_exist=True)
     refuse_same_file(output, path)
+    # From an OUTDIR the job's records give the Korean as written and the machine units.
+    rows = read_records(source) if (Path(source) / RECORDS_FILE).is_file() else None
     memory = TranslationMemory.read_only(path)
     try:
-        data = export_memory(memory, fmt)
+        data, left_out = export_memory(memory, fmt, rows)
     finally:
         memory.close()
     with atomic_writer(output, "wb") as handle:
         handle.write(data)
+    for reason in left_out:
+        typer.echo(f"koen: warning: {for_terminal(reason)}", err=True)
     typer.echo(f"koen: wrote {output}", err=True)
 
 
@@ -77,5 +83,5 @@ def import_command(
     finally:
         tm.close()
     for reason in skipped:
-        typer.echo(f"koen: warning: {reason}", err=True)
+        typer.echo(f"koen: warning: {for_terminal(reason)}", err=True)
     typer.echo(f"koen: {imported} human translation(s) imported, {len(skipped)} skipped", err=True)

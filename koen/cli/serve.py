@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import functools
 import ipaddress
+import secrets
+import socket
 from pathlib import Path
 from typing import Optional
 
@@ -14,15 +16,56 @@ from mt.errors import KoenError
 
 from ..compose import make_backend
 from ..workbench.app import create_app
+from glossary.termbase import default_glossary_path
+
 from ..workbench.hosts import server_url
 from .options import DEFAULT_MODEL, EditedGlossary, edited_path, BackendName, BatchSize, BeamSize, ComputeType, Device, DeviceOption, Dtype, Model
+
+
+GLOSSARY_PORT = 8765
+REVIEW_PORT = 8766          # a review server next to a glossary server must not collide
+NoTokenOption = typer.Option(False, "--no-token", help="Serve without the access token: any process on this machine "
+                             "can then read and change the files. Only by explicit choice.")
+
+
+def bind(host: str, port: int) -> socket.socket:
+    """The listening socket, bound before anything is printed: a taken port is one clear error."""
+    try:
+        family, kind, proto, _, address = socket.getaddrinfo(host.strip("[]"), port, type=socket.SOCK_STREAM)[0]
+    except (socket.gaierror, UnicodeError) as exc:
+        raise KoenError(f"--host {host}: not an address to listen on ({exc})") from None
+    listener = socket.socket(family, kind, proto)
+    try:
+        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        listener.bind(address)
+        listener.listen(128)
+    except OSError as exc:
+        listener.close()
+        raise KoenError(f"cannot listen on {server_url(host, port)}: {exc.strerror or exc} "
+                        f"(another server there? pick a free port with --port)") from None
+    return listener
+
+
+def run_workbench(app, host: str, port: int, label: str, token: str | None, page: str = "") -> None:
+    listener = bind(host, port)
+    port = listener.getsockname()[1]
+    url = server_url(host, port) + page
+    if token is None:
+        typer.echo("koen: warning: --no-token: any process or user on this machine can use this server "
+                   "and change its files", err=True)
+    else:
+        url += f"?token={token}"
+    typer.echo(f"koen {label} on {url} (Ctrl-C to stop)", err=True)
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning"))
+    server.run(sockets=[listener])
 
 
 def serve_command(
     glossary: EditedGlossary = None,
     archive: Optional[Path] = typer.Option(None, "--archive", "-a", help="Archive for concordances (the press-release listing or a text file)."),
     host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on; keep the loopback default unless you know why."),
-    port: int = typer.Option(8765, "--port", "-p", min=0, max=65535, help="Port to listen on."),
+    port: int = typer.Option(GLOSSARY_PORT, "--port", "-p", min=0, max=65535, help="Port to listen on."),
+    no_token: bool = NoTokenOption,
     model: Model = None,
     backend: BackendName = None,
     device: DeviceOption = Device.auto,
@@ -36,8 +79,9 @@ def serve_command(
 ) -> None:
     """Serve the editors' workbench: search, edit, approve candidates, see concordances.
 
-    Concordances are translated with the romanize backend unless --model (or --backend) says otherwise."""
-    path = edited_path(glossary)
+    Concordances are translated with the romanize backend unless --model (or --backend) says otherwise.
+    Every request needs the access token printed in the address at start (a cookie after the first visit)."""
+    path = edited_path(glossary) if glossary is not None or archive_output is None else None
     if archive is not None and not archive.exists():
         raise KoenError(f"{archive}: no such archive file or folder")
     hosts = {"127.0.0.1", "localhost", "::1", host}
@@ -46,14 +90,17 @@ def serve_command(
     except ValueError:
         loopback = host == "localhost"
     if not loopback:
-        typer.echo(f"koen: warning: listening on {host}: anyone who can reach this address can edit {path}", err=True)
+        typer.echo(f"koen: warning: listening on {host}: anyone who can reach this address can edit "
+                   f"{path or archive_output}", err=True)
     backend = backend or ("transformers" if model else "romanize")
     model = model or DEFAULT_MODEL
     load = functools.partial(make_backend, model=model, backend=backend, device=device.value,
                              batch_size=batch_size, beam_size=beam_size, dtype=dtype, compute_type=compute_type)
     label = backend if backend == "romanize" else f"{backend} {model}"
-    app = create_app(path, archive, load_backend=load, backend_label=label, allowed_hosts=sorted(hosts),
-                     archive_output=archive_output, memory=memory, threshold=threshold)
-    page = "review" if archive_output else ""
-    typer.echo(f"koen glossary workbench on {server_url(host, port)}{page} editing {path} (Ctrl-C to stop)", err=True)
-    uvicorn.run(app, host=host, port=port, log_level="warning")
+    token = None if no_token else secrets.token_urlsafe(24)
+    # Without -g the Review page shows the starter glossary's terms and edits no glossary.
+    app = create_app(path or default_glossary_path(), archive, load_backend=load, backend_label=label,
+                     allowed_hosts=sorted(hosts), archive_output=archive_output, memory=memory, threshold=threshold,
+                     token=token, glossary_read_only=path is None)
+    what = f"editing {path}" if path else f"reviewing {archive_output} (glossary read-only; -g FILE to edit one)"
+    run_workbench(app, host, port, f"workbench {what}", token, "review" if archive_output else "")

@@ -5,7 +5,8 @@ Server-rendered HTML (Starlette + Jinja2), no JavaScript build. Safety:
 - the app knows exactly the files given at start (the glossary, the archive, the job's output
   folder and memory); no request parameter names a file, and static assets come from the
   package's own folder;
-- the request checks are middleware (``koen.workbench.security``): POST forms need the
+- the request checks are middleware (``koen.workbench.security``): every request needs the
+  per-launch access token (unless the server was started with ``--no-token``); POST forms need the
   per-session CSRF token (HMAC of the session cookie, SameSite=Strict) and an Origin (or Referer)
   equal to the page's own; Host must be one the server was started for (DNS rebinding);
 - every glossary save is version-checked and lint-checked by ``GlossaryStore`` and written
@@ -37,9 +38,9 @@ from mt.errors import KoenError
 
 from . import review
 from .concordance import Concordance
-from .pages import HERE, error_page, parse_line, render
+from .pages import HERE, error_page, parse_line, read_only_refusal, read_snapshot, render
 from .hosts import allowed_host_patterns
-from .security import CsrfGuard, SecurityHeaders, refuse
+from .security import CsrfGuard, SecurityHeaders, TokenGuard, refuse
 
 EDIT_COLUMNS = ("korean", "english", "aliases", "kind", "status", "valid_from", "valid_to", "dnt", "note")
 
@@ -48,10 +49,15 @@ def create_app(glossary: str | Path, archive: str | Path | None = None, *,
                load_backend: Callable[[], Backend] | None = None, backend_label: str = "romanize",
                allowed_hosts: Iterable[str] = ("127.0.0.1", "localhost"), secret: bytes | None = None,
                archive_output: str | Path | None = None, memory: str | Path | None = None,
-               threshold: float | None = None) -> Starlette:
+               threshold: float | None = None, token: str | None = None,
+               glossary_read_only: bool = False) -> Starlette:
     """The workbench over ``glossary``; with ``archive``, concordances translated by the backend
     that ``load_backend`` loads (default: the deterministic romanize backend); with
-    ``archive_output`` (an archive job's OUTDIR), the Review page over its flagged spans."""
+    ``archive_output`` (an archive job's OUTDIR), the Review page over its flagged spans.
+
+    ``token``: the access token every request must carry (``koen glossary serve`` and ``koen review
+    serve`` always pass one unless started with ``--no-token``); None serves without one, as tests
+    through Starlette's TestClient do. ``glossary_read_only``: the glossary is shown, never edited."""
     key = secret or secrets.token_bytes(32)
     routes = [
         Route("/", index),
@@ -63,7 +69,7 @@ def create_app(glossary: str | Path, archive: str | Path | None = None, *,
         Mount("/static", StaticFiles(directory=str(HERE / "static")), name="static"),
     ]
     middleware = [Middleware(TrustedHostMiddleware, allowed_hosts=allowed_host_patterns(allowed_hosts)),
-                  Middleware(SecurityHeaders), Middleware(CsrfGuard, key=key)]
+                  Middleware(SecurityHeaders), Middleware(TokenGuard, token=token), Middleware(CsrfGuard, key=key)]
     app = Starlette(routes=routes, middleware=middleware, exception_handlers={KoenError: unusable_glossary})
     app.state.store = GlossaryStore(glossary)
     app.state.concordance = None
@@ -72,7 +78,9 @@ def create_app(glossary: str | Path, archive: str | Path | None = None, *,
                                             backend_label)
     app.state.review = review.ReviewSource.open(archive_output, memory, threshold) if archive_output else None
     app.state.csrf_key = key
+    app.state.glossary_read_only = glossary_read_only
     return app
+
 
 
 async def unusable_glossary(_request: Request, exc: KoenError) -> Response:
@@ -118,14 +126,15 @@ def list_context(request: Request, snapshot) -> dict:
 
 
 async def index(request: Request) -> Response:
-    snapshot = request.app.state.store.snapshot()
-    context = list_context(request, snapshot)
+    context = list_context(request, await read_snapshot(request))
     saved = request.query_params.get("saved", "")
     context["flash"] = f"Saved line {saved}." if saved.isdigit() else ""
     return render(request, "index.html", context)
 
 
 async def set_status(request: Request) -> Response:
+    if (refused := read_only_refusal(request)) is not None:
+        return refused
     form = await request.form()
     store = request.app.state.store
     line = parse_line(request)
@@ -138,8 +147,7 @@ async def set_status(request: Request) -> Response:
     except NoSuchEntry:
         return refuse(404, "no glossary entry on that line")
     except (Conflict, Refused) as exc:
-        snapshot = store.snapshot()
-        context = list_context(request, snapshot)
+        context = list_context(request, await read_snapshot(request))
         messages = exc.messages if isinstance(exc, Refused) else [str(exc)]
         context["row_errors"] = {line: messages}
         context["flash_error"] = f"Line {line} not changed: " + "; ".join(messages)
@@ -168,18 +176,20 @@ def entry_context(request: Request, snapshot, entry: Entry, **extra) -> dict:
 
 async def entry_page(request: Request) -> Response:
     line = parse_line(request)
-    snapshot = request.app.state.store.snapshot()
+    current = await read_snapshot(request)
     try:
-        entry = snapshot.entry_at(line) if line is not None else None
+        entry = current.entry_at(line) if line is not None else None
     except NoSuchEntry:
         entry = None
     if entry is None:
         return refuse(404, "no glossary entry on that line")
     # Concordance translation is slow work: keep it off the event loop.
-    return render(request, "entry.html", await run_in_threadpool(entry_context, request, snapshot, entry))
+    return render(request, "entry.html", await run_in_threadpool(entry_context, request, current, entry))
 
 
 async def save_entry(request: Request) -> Response:
+    if (refused := read_only_refusal(request)) is not None:
+        return refused
     form = await request.form()
     store = request.app.state.store
     line = parse_line(request)
@@ -191,7 +201,7 @@ async def save_entry(request: Request) -> Response:
     except NoSuchEntry:
         return refuse(404, "no glossary entry on that line")
     except (Conflict, Refused) as exc:
-        snapshot = store.snapshot()
+        snapshot = await run_in_threadpool(store.snapshot)
         try:
             current = snapshot.entry_at(line)
         except NoSuchEntry:

@@ -6,6 +6,7 @@ import html
 import secrets
 from pathlib import Path
 
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.templating import Jinja2Templates
@@ -13,7 +14,7 @@ from starlette.templating import Jinja2Templates
 from glossary.termbase import KINDS, STATUSES
 
 from .hosts import parse_line_number
-from .security import SESSION_COOKIE, csrf_token
+from .security import SESSION_COOKIE, csrf_token, refuse
 
 HERE = Path(__file__).resolve().parent
 TEMPLATES = Jinja2Templates(directory=str(HERE / "templates"))
@@ -22,15 +23,28 @@ TEMPLATES = Jinja2Templates(directory=str(HERE / "templates"))
 def render(request: Request, template: str, context: dict, status_code: int = 200) -> Response:
     state = request.app.state
     session = request.cookies.get(SESSION_COOKIE) or secrets.token_urlsafe(32)
-    snapshot = context.get("snapshot") or state.store.snapshot()
+    snapshot = context["snapshot"]          # read by the caller, off the event loop (read_snapshot)
     response = TEMPLATES.TemplateResponse(request, template, {
         "glossary_name": state.store.path.name,
         "archive_name": state.concordance.archive.name if state.concordance else None,
         "review_name": state.review.outdir.name if state.review else None,
         "csrf": csrf_token(state.csrf_key, session), "version": snapshot.version, "kinds": KINDS,
+        "glossary_read_only": state.glossary_read_only,
         "statuses": STATUSES, **context}, status_code=status_code)
     response.set_cookie(SESSION_COOKIE, session, httponly=True, samesite="strict", path="/")
     return response
+
+
+async def read_snapshot(request: Request):
+    """The glossary as it is on disk, read in a worker thread: a slow or stalled file (a FIFO, a
+    network mount) must not stop the server's event loop."""
+    return await run_in_threadpool(request.app.state.store.snapshot)
+
+
+def read_only_refusal(request: Request) -> Response | None:
+    if request.app.state.glossary_read_only:
+        return refuse(403, "the glossary is read-only here: start the server with -g FILE to edit one")
+    return None
 
 
 def parse_line(request: Request) -> int | None:
