@@ -36,6 +36,7 @@ class WarningCode(str, enum.Enum):
     UNTRANSLATED = "untranslated"      # no backend translated it (``--backend none``): the Korean is kept
     LOW_CONFIDENCE = "low-confidence"  # decided at review time from the recorded confidence and a threshold
     NUMBER_KEPT = "number-kept"        # an impossible date or number: not read as one, its digits kept as written
+    TAGS = "tags"                      # a line's inline markup (document formatting, XLIFF codes) did not survive intact
 
 
 class Origin(str, enum.Enum):
@@ -137,6 +138,7 @@ class LineResult:
     warnings: list[LineWarning] = field(default_factory=list)
     digit_runs: int = 0               # ASCII digit runs inside the line's Korean spans
     digit_runs_accounted: int = 0     # ... of which inside a protection (number, term, island)
+    tags: int = 0                     # inline markers in the line (mt.inline; documents only)
 
     def protections(self, kind: ProtectionKind | None = None) -> list[tuple[Span, Protection]]:
         return [(result.span, protection) for result in self.spans if result.job is not None
@@ -172,9 +174,13 @@ class LineResult:
             if p.problem:
                 number["problem"] = p.problem
             numbers.append(number)
-        return {"source": self.source, "translation": self.translation, "spans": spans, "terms": terms,
-                "numbers": numbers, "digit_runs": {"total": self.digit_runs, "accounted": self.digit_runs_accounted},
-                "warnings": [w.message for w in self.warnings]}
+        record = {"source": self.source, "translation": self.translation, "spans": spans, "terms": terms,
+                  "numbers": numbers, "digit_runs": {"total": self.digit_runs, "accounted": self.digit_runs_accounted},
+                  "warnings": [w.message for w in self.warnings]}
+        if self.tags:
+            record["tags"] = {"total": self.tags,
+                              "intact": not any(w.code is WarningCode.TAGS for w in self.warnings)}
+        return record
 
 
 @dataclass
