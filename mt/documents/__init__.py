@@ -11,8 +11,10 @@ from pathlib import Path
 from .base import DocumentFormat
 from .docx import DocxFormat
 from .html import HtmlFormat
+from .hwpx import HwpxFormat
+from .xliff import XliffFormat
 
-FORMATS: tuple[DocumentFormat, ...] = (DocxFormat(), HtmlFormat())
+FORMATS: tuple[DocumentFormat, ...] = (HwpxFormat(), DocxFormat(), HtmlFormat(), XliffFormat())
 SUFFIXES: tuple[str, ...] = tuple(suffix for fmt in FORMATS for suffix in fmt.suffixes)
 
 

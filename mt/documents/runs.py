@@ -63,9 +63,11 @@ def parse(data: bytes, name: str) -> etree._Element:
 
 
 def serialize(root: etree._Element, original: bytes) -> bytes:
-    """The part with its original prolog (declaration, comments) kept byte for byte."""
+    """The part with its original prolog (declaration, comments) and trailing white space kept
+    byte for byte."""
     prolog = _PROLOG_RE.match(original).group(0)
-    return prolog + etree.tostring(root, encoding="UTF-8", xml_declaration=False)
+    epilog = original[len(original.rstrip()):]
+    return prolog + etree.tostring(root, encoding="UTF-8", xml_declaration=False) + epilog
 
 
 def _text_weights(paragraph: etree._Element, dialect: Dialect) -> Counter:
@@ -174,12 +176,12 @@ def write_paragraph(paragraph: _Paragraph, english: str, dialect: Dialect,
             element.remove(stale)
     parents = [element]
     formats = [paragraph.base]
-    made: dict[int, str] = {}               # id of a run made here -> its format key
+    made: dict[etree._Element, str] = {}    # runs made here -> their format key (holding them keeps lxml's proxies)
 
     def run_for(key: str) -> etree._Element:
         parent = parents[-1]
         last = parent[-1] if len(parent) else None
-        if last is not None and made.get(id(last)) == key:
+        if last is not None and made.get(last) == key:
             return last
         template = paragraph.templates.get(key)
         run = etree.SubElement(parent, dialect.run, attrib=dict(template.attrib) if template is not None else {})
@@ -189,7 +191,7 @@ def write_paragraph(paragraph: _Paragraph, english: str, dialect: Dialect,
                     kept = copy.deepcopy(fixed)
                     kept.tail = None
                     run.append(kept)
-        made[id(run)] = key
+        made[run] = key
         return run
 
     def place(obj: etree._Element, key: str, in_text: bool) -> None:
