@@ -288,3 +288,11 @@ def fragments(marks: Sequence[Mark], plain: str) -> list[tuple[int, int]]:
             if mark.offset > start:
                 ranges.append((start, mark.offset))
     return ranges
+
+
+def rejoin(source: str, spans: Sequence[tuple[int, int, bool, str]]) -> str:
+    """A line's output from its spans' (start, end, translated, output) with the source line's
+    markers put back (no anchors: used where only the spans' English is known, e.g. an
+    editor's approved translation patched into a finished record)."""
+    _, marks = strip(source)
+    return project(marks, [Piece(start, end, translated, output) for start, end, translated, output in spans])

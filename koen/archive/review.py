@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Iterator
 
+from mt import inline
 from mt.errors import KoenError
 from mt.korean import has_hangul
 from mt.memory import APPROVED, REJECTED, UNREVIEWED, Review, TranslationMemory
@@ -118,6 +119,7 @@ def collect(rows: list[dict], memory: TranslationMemory, threshold: float = DEFA
     for row, name, line, span in spans_of(rows):
         source_lines = row["source"][name].splitlines()
         text = source_lines[line["line"] - 1] if line["line"] <= len(source_lines) else span["source"]
+        text = inline.remove_markers(text)       # span offsets count a document line without its markers
         occurrence = Occurrence(str(row["id"]), name, line["line"], text, span["start"], span["end"])
         key = span_id(span["source"])
         item = items.get(key)
@@ -233,6 +235,10 @@ def _rebuild(source: str, translation: str, lines: list[dict]) -> str:
             out.append(old)
             continue
         body = line.rstrip("\r\n")
-        out.append(join_translations([span.get("translation", span["source"]) for span in audit["spans"]])
-                   + line[len(body):])
+        if inline.has_markers(body):        # a document's line: its formatting markers go back too
+            joined = inline.rejoin(body, [(span["start"], span["end"], "translation" in span,
+                                           span.get("translation", span["source"])) for span in audit["spans"]])
+        else:
+            joined = join_translations([span.get("translation", span["source"]) for span in audit["spans"]])
+        out.append(joined + line[len(body):])
     return "".join(out)
