@@ -125,9 +125,9 @@ class Piece:
     anchors: tuple[tuple[int, int, int, int], ...] = ()   # (source start, end, output start, end), span-local
 
 
-def project(marks: Sequence[Mark], pieces: Sequence[Piece]) -> str:
+def project(marks: Sequence[Mark], pieces: Sequence[Piece], source: str = "") -> str:
     """The line's output (pieces joined like ``mt.pipeline.join_translations``) with every marker
-    put back; see the module's docstring for the rules."""
+    put back; see the module's docstring for the rules. ``source`` is the line without markers."""
     outputs, starts, length = [], [], 0
     for piece in pieces:
         text = piece.output
@@ -149,7 +149,7 @@ def project(marks: Sequence[Mark], pieces: Sequence[Piece]) -> str:
         if piece.translated:
             local = _map(local, decode(mark.char)[1], piece)
         positions[mark.order] = starts[index] + local
-    positions = _nest(marks, positions)
+    positions = _widen_empty_pairs(marks, _nest(marks, positions), plain, source)
     out, position = [], 0
     for mark in sorted(marks, key=lambda m: (positions[m.order], m.order)):
         out.append(plain[position:positions[mark.order]])
@@ -185,6 +185,10 @@ def _map(local: int, kind: int, piece: Piece) -> int:
         if local == s_end:
             return o_end
         if s_start < local < s_end:         # inside a term or number: its English is one unit
+            if kind == OPEN:
+                return o_start
+            if kind == CLOSE:
+                return o_end
             return o_start if local - s_start <= s_end - local else o_end
     if local <= 0:
         return 0
@@ -224,6 +228,40 @@ def _word_edge(text: str, position: int, kind: int, low: int = 0, high: int | No
             if low <= candidate <= high and is_edge(candidate):
                 return candidate
     return position
+
+
+def _widen_empty_pairs(marks: Sequence[Mark], positions: dict[int, int], output: str, source: str) -> dict[int, int]:
+    """A pair that wrapped words in the source but nothing in the output takes the neighbouring
+    word, where no other marker stands in the way: bold or a link is not lost to word order."""
+    ordered = sorted(marks, key=lambda m: m.order)
+    opened: dict[int, Mark] = {}
+    for mark in ordered:
+        number, kind = decode(mark.char)
+        if kind == OPEN:
+            opened[number] = mark
+            continue
+        start = opened.pop(number, None) if kind == CLOSE else None
+        if start is None or positions[start.order] != positions[mark.order]:
+            continue
+        if not any(char.isalnum() for char in source[start.offset:mark.offset]):
+            continue
+        here = positions[mark.order]
+        later = [positions[m.order] for m in ordered if m.order > mark.order]
+        earlier = [positions[m.order] for m in ordered if m.order < start.order]
+        inner = [m for m in ordered if start.order < m.order < mark.order]
+        forward = re.compile(r"\W*?(\w+)").match(output, here)
+        if forward and all(p >= forward.end(1) for p in later):
+            word = (forward.start(1), forward.end(1))
+        else:
+            backward = re.search(r"(\w+)\W*$", output[:here])
+            if not (backward and all(p <= backward.start(1) for p in earlier)):
+                continue
+            word = (backward.start(1), backward.end(1))
+        positions[start.order] = word[0]
+        for m in inner:
+            positions[m.order] = word[0]
+        positions[mark.order] = word[1]
+    return positions
 
 
 def _nest(marks: Sequence[Mark], positions: dict[int, int]) -> dict[int, int]:
@@ -294,5 +332,5 @@ def rejoin(source: str, spans: Sequence[tuple[int, int, bool, str]]) -> str:
     """A line's output from its spans' (start, end, translated, output) with the source line's
     markers put back (no anchors: used where only the spans' English is known, e.g. an
     editor's approved translation patched into a finished record)."""
-    _, marks = strip(source)
-    return project(marks, [Piece(start, end, translated, output) for start, end, translated, output in spans])
+    plain, marks = strip(source)
+    return project(marks, [Piece(start, end, translated, output) for start, end, translated, output in spans], plain)

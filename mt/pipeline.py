@@ -104,7 +104,7 @@ class Pipeline:
                     covered, total = job.digit_coverage()
                     accounted, runs = accounted + covered, runs + total
             if marks:
-                translation = inline.project(marks, _pieces(body, span_results, marks, fragment_english))
+                translation = inline.project(marks, _pieces(body, span_results, marks, fragment_english), body)
                 warnings.extend(_tag_warnings(original, translation, span_results))
             else:
                 translation = _join(span_results)
