@@ -119,3 +119,35 @@ def test_a_broken_document_is_a_bad_record_with_its_problem(tmp_path, name, data
     assert result.returncode == 2
     assert name in result.stderr and "ZIP" in result.stderr and "Traceback" not in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+# -- koen translate ------------------------------------------------------------------------------
+
+def koen(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "koen", *args], cwd=ROOT, capture_output=True, text=True)
+
+
+def test_koen_translate_writes_a_document_in_its_own_format(tmp_path):
+    import docx
+
+    source = tmp_path / "notice.docx"
+    source.write_bytes(docx_bytes(korean_paragraphs(21, count=2)))
+    done = koen("translate", str(source), "-o", str(tmp_path / "notice.en.docx"), "--backend", "romanize",
+                "--format", "jsonl")
+    assert done.returncode == 0, done.stderr
+    audits = [json.loads(line) for line in done.stdout.splitlines()]
+    assert audits[-1]["summary"]["korean_spans"] > 0
+    assert all(a["tags"]["intact"] for a in audits[:-1] if "tags" in a)
+    document = docx.Document(str(tmp_path / "notice.en.docx"))
+    assert not has_hangul("".join(p.text for p in document.paragraphs))
+
+
+def test_koen_translate_refuses_a_document_without_a_matching_output(tmp_path):
+    source = tmp_path / "page.html"
+    source.write_bytes(html_bytes(korean_paragraphs(22, count=1)))
+    for args in (["translate", str(source), "--backend", "romanize"],
+                 ["translate", str(source), "-o", str(tmp_path / "page.docx"), "--backend", "romanize"]):
+        done = koen(*args)
+        assert done.returncode == 2 and len(done.stderr.strip().splitlines()) == 1, done.stderr
+        assert "Traceback" not in done.stderr
+    assert not (tmp_path / "page.docx").exists()

@@ -161,7 +161,7 @@ class _Page:
         index = 0
         while index < len(self.events):
             event = self.events[index]
-            if event.kind in ("start", "startend"):
+            if event.kind in ("start", "startend") and not _skipped(event):
                 self._read_attributes(index)
             if event.kind == "start" and _skipped(event):
                 end = self._subtree_end(index)
