@@ -115,8 +115,13 @@ class HwpxFormat:
 
 
 def validate(data: bytes) -> list[str]:
-    """python-hwpx's package validation: its errors, as lines (empty: the package is sound)."""
-    # Loaded late: only tests and a user's check need the validator.
-    from hwpx.tools.package_validator import validate_package
+    """python-hwpx's own checks: package validation (ZIP, manifest, parts) and its editor-open
+    safety gate (schemas, re-opening); the problems, as lines (empty: the package is sound)."""
+    # Loaded late: only tests and a user's check need the validators.
+    from hwpx.tools.package_validator import validate_editor_open_safety, validate_package
 
-    return [str(issue) for issue in validate_package(data).errors]
+    problems = [str(issue) for issue in validate_package(data).errors]
+    safety = validate_editor_open_safety(data)
+    if not safety.ok:
+        problems.append(safety.summary)
+    return problems

@@ -111,7 +111,6 @@ def read_paragraph(paragraph: etree._Element, dialect: Dialect) -> _Paragraph:
     def walk(parent: etree._Element) -> None:
         for child in parent:
             if not isinstance(child.tag, str):          # a comment or processing instruction: kept
-                close_format()
                 builder.empty(("element", child))
                 continue
             if dialect.is_fixed(child) or child.tag in dialect.drop:
@@ -148,8 +147,7 @@ def read_paragraph(paragraph: etree._Element, dialect: Dialect) -> _Paragraph:
                 walk(child)
                 close_format()
                 builder.close(number)
-            else:
-                close_format()
+            else:                       # a bookmark, proofing mark ...: it does not end a stretch
                 builder.empty(("element", child))
 
     walk(paragraph)
