@@ -73,7 +73,9 @@ class Pipeline:
         split = [(_split_ending(line), day) for line, day in zip(lines, dates)]
         # Inline markers (document formatting, inline codes; mt.inline) are taken out before
         # segmentation: the model sees each sentence whole, and the markers are put back after.
-        stripped = [inline.strip(body) if inline.has_markers(body) else (body, []) for (body, _), _ in split]
+        # A line of plain text holding such characters unpaired is left as it is.
+        stripped = [inline.strip(body) if inline.has_markers(body) and inline.nesting_problem(body) is None
+                    else (body, []) for (body, _), _ in split]
         segmented = [segment(plain) for plain, _ in stripped]
         approved = self._human([span.text for spans in segmented for span in spans if span.translate])
         prepared, all_jobs = [], []
