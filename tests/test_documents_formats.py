@@ -293,3 +293,17 @@ def test_xliff2_round_trip(pipeline, seed):
         assert [etree.QName(c).localname for c in segment.find("{*}source").iter()][1:] == \
             [etree.QName(c).localname for c in target.iter()][1:]
         assert not has_hangul("".join(target.itertext()))
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n", "\r"])
+def test_html_line_endings_and_entities_stay_where_they_were(pipeline, newline):
+    page = newline.join(["<!DOCTYPE html>", "<html><body>", "<p>첫 문장 &amp; <b>굵은 말</b>입니다.</p>",
+                         "<!-- 주석은 그대로 -->", "<ul><li>목록 &lt;항목&gt;</li><li>English &nbsp;item</li></ul>",
+                         "</body></html>", ""])
+    data = page.encode("utf-8")
+    out, _ = translate(pipeline, "page.html", data)
+    text = out.decode("utf-8")
+    assert text.startswith(newline.join(["<!DOCTYPE html>", "<html><body>", "<p>"]))
+    assert newline.join(["</p>", "<!-- 주석은 그대로 -->", "<ul><li>"]) in text
+    assert "&amp; <b>" in text and "&lt;" in text and "<li>English &nbsp;item</li>" in text
+    assert text.endswith(newline.join(["</ul>", "</body></html>", ""]))

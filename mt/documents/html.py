@@ -51,7 +51,8 @@ class _Tokenizer(HTMLParser):
     def __init__(self, text: str):
         super().__init__(convert_charrefs=False)
         self.source = text
-        self.line_starts = [0] + [m.end() for m in re.finditer(r"\r\n|\r|\n", text)]
+        # html.parser counts lines by "\n" alone (a CR is a column like any other character).
+        self.line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
         self.events: list[_Event] = []
 
     def _at(self) -> int:
