@@ -151,3 +151,16 @@ def test_koen_translate_refuses_a_document_without_a_matching_output(tmp_path):
         assert done.returncode == 2 and len(done.stderr.strip().splitlines()) == 1, done.stderr
         assert "Traceback" not in done.stderr
     assert not (tmp_path / "page.docx").exists()
+
+
+def test_a_flagged_xliff_line_needs_review_in_the_rendered_file(tmp_path):
+    from lxml import etree
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "units.xlf").write_bytes(xliff12_bytes([[("2025년 13월 45일에 ", ""), ("발표했다", "b")],
+                                                      [("오늘 ", ""), ("발표했다", "b")]]))
+    run(folder, tmp_path / "out")
+    targets = etree.parse(str(tmp_path / "out" / "rendered" / "units.xlf")).getroot().iter("{*}target")
+    states = [target.get("state") for target in targets]
+    assert states[:2] == ["needs-review-translation", "translated"]
