@@ -123,6 +123,7 @@ class Piece:
     translated: bool       # False: the output is the source as it is (English, spaces, bullets)
     output: str
     anchors: tuple[tuple[int, int, int, int], ...] = ()   # (source start, end, output start, end), span-local
+    source: str = ""       # the piece's source text (markers stripped), when known
 
 
 def project(marks: Sequence[Mark], pieces: Sequence[Piece], source: str = "") -> str:
@@ -184,6 +185,13 @@ def _map(local: int, kind: int, piece: Piece) -> int:
             return o_start
         if local == s_end:
             return o_end
+        # A marker only white space away from an anchor keeps that white space on its side when the
+        # output has it too (an English run " OECD " stays " OECD ").
+        after, before = piece.source[s_end:local], piece.source[local:s_start]
+        if s_end < local and not after.strip() and output[o_end:o_end + len(after)] == after:
+            return o_end + len(after)
+        if local < s_start and not before.strip() and output[max(0, o_start - len(before)):o_start] == before:
+            return o_start - len(before)
         if s_start < local < s_end:         # inside a term or number: its English is one unit
             if kind == OPEN:
                 return o_start

@@ -247,7 +247,8 @@ def _pieces(body: str, results: list[SpanResult], marks: list, fragment_english:
                     lead = len(text) - len(text.lstrip())
                     local = start - span.start + lead
                     anchors.append((local, local + len(text.strip()), *place))
-        pieces.append(inline.Piece(span.start, span.end, translated, result.translation, inline.monotone(anchors)))
+        pieces.append(inline.Piece(span.start, span.end, translated, result.translation, inline.monotone(anchors),
+                                   body[span.start:span.end]))
     return pieces
 
 

@@ -25,6 +25,7 @@ from lxml import etree
 
 from .. import inline
 from ..errors import KoenError
+from ..korean import has_hangul
 from .base import LineBuilder, check_count, tokens
 
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True, remove_blank_text=False)
@@ -85,12 +86,24 @@ def _owner(element: etree._Element, dialect: Dialect) -> etree._Element | None:
     return parent
 
 
+def _run_texts(run: etree._Element, dialect: Dialect) -> list[str]:
+    return ["".join(t.itertext()) for t in run if t.tag == dialect.text]
+
+
+def _english_run(run: etree._Element, dialect: Dialect) -> bool:
+    """A run of text alone (no field or object in it) with letters and no Hangul."""
+    if any(isinstance(part.tag, str) and part.tag != dialect.text and not dialect.is_fixed(part) for part in run):
+        return False
+    text = "".join(_run_texts(run, dialect))
+    return any(char.isalpha() for char in text) and not has_hangul(text)
+
+
 def read_paragraph(paragraph: etree._Element, dialect: Dialect) -> _Paragraph:
     builder = LineBuilder()
     weights = _text_weights(paragraph, dialect)
     base = weights.most_common(1)[0][0] if weights else ""
     templates: dict[str, etree._Element] = {}
-    state = {"format": None}          # the open formatting pair: (key, number)
+    state = {"format": None, "own": False}    # the open formatting pair: (key, number); in an English run
     fields: list[int] = []
 
     def close_format() -> None:
@@ -100,6 +113,9 @@ def read_paragraph(paragraph: etree._Element, dialect: Dialect) -> _Paragraph:
 
     def text(value: str | None, key: str) -> None:
         if not value:
+            return
+        if state["own"]:                # inside an English run's own pair: its formatting is the pair's
+            builder.text(value)
             return
         if key == base:
             close_format()
@@ -118,6 +134,11 @@ def read_paragraph(paragraph: etree._Element, dialect: Dialect) -> _Paragraph:
             if child.tag == dialect.run:
                 key = dialect.format_key(child)
                 templates.setdefault(key, child)
+                own = _english_run(child, dialect) and korean
+                if own:                 # an English run in a Korean paragraph comes back as its own run
+                    close_format()
+                    own = builder.open(("format", key))
+                    state["own"] = True
                 for part in child:
                     if not isinstance(part.tag, str):
                         builder.empty(("object", part, key))
@@ -141,6 +162,9 @@ def read_paragraph(paragraph: etree._Element, dialect: Dialect) -> _Paragraph:
                         builder.close(number)
                     else:
                         builder.empty(("object", part, key))
+                if own is not False:
+                    builder.close(own)
+                    state["own"] = False
             elif dialect.is_container(child):
                 close_format()
                 number = builder.open(("container", child))
@@ -150,6 +174,7 @@ def read_paragraph(paragraph: etree._Element, dialect: Dialect) -> _Paragraph:
             else:                       # a bookmark, proofing mark ...: it does not end a stretch
                 builder.empty(("element", child))
 
+    korean = has_hangul("".join(t_text for run in paragraph.iter(dialect.run) for t_text in _run_texts(run, dialect)))
     walk(paragraph)
     close_format()
     for number in reversed(fields):      # a field that does not end in this paragraph: its start stands alone
@@ -176,10 +201,13 @@ def write_paragraph(paragraph: _Paragraph, english: str, dialect: Dialect,
     formats = [paragraph.base]
     made: dict[etree._Element, str] = {}    # runs made here -> their format key (holding them keeps lxml's proxies)
 
+    boundary = [False]                      # a pair opened or closed: the next text starts a run of its own
+
     def run_for(key: str) -> etree._Element:
         parent = parents[-1]
         last = parent[-1] if len(parent) else None
-        if last is not None and made.get(last) == key:
+        fresh, boundary[0] = boundary[0], False
+        if last is not None and made.get(last) == key and not fresh:
             return last
         template = paragraph.templates.get(key)
         run = etree.SubElement(parent, dialect.run, attrib=dict(template.attrib) if template is not None else {})
@@ -203,6 +231,7 @@ def write_paragraph(paragraph: _Paragraph, english: str, dialect: Dialect,
         payload = token.value
         kind = payload[0]
         if kind == "format":
+            boundary[0] = True
             if token.kind == "open":
                 formats.append(payload[1])
             elif len(formats) > 1:
