@@ -26,7 +26,7 @@ PY      := $(VENV)/bin/python
 VENV_PY := $(VENV)/bin/python
 endif
 
-.PHONY: install install-test translate test browser cat-tool
+.PHONY: install install-test translate test browser cat-tool office
 
 install: $(STAMPS)/runtime.stamp
 
@@ -67,7 +67,14 @@ cat-tool:
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq omegat >/dev/null; \
 	  else echo "omegat missing: the CAT-tool exchange tests will be skipped (install Debian's omegat)"; fi; }
 
-test: $(STAMPS)/test.stamp browser cat-tool
+# Debian's LibreOffice Writer (no GUI) for the DOCX round-trip test: it opens koen's output headless.
+office:
+	@command -v soffice >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libreoffice-writer-nogui >/dev/null; \
+	  else echo "soffice missing: the LibreOffice test is skipped here and fails in CI (install libreoffice-writer-nogui)"; fi; }
+
+test: $(STAMPS)/test.stamp browser cat-tool office
 	$(PY) -m pytest
 
 # Property tests (tests/test_fuzz_*.py) run longer than in CI, before a release: `make fuzz FUZZ_EXAMPLES=20000`.

@@ -17,7 +17,7 @@ import re
 import unicodedata
 from typing import Callable, Sequence
 
-from . import __version__
+from . import __version__, inline
 from .backends import Backend, translate_scored
 from .chunking import split_to_fit
 from .korean import HANGUL_RE, has_hangul
@@ -71,10 +71,15 @@ class Pipeline:
 
     def _translate_chunk(self, lines: Sequence[str], dates: Sequence[datetime.date | None]) -> list[LineResult]:
         split = [(_split_ending(line), day) for line, day in zip(lines, dates)]
-        segmented = [segment(body) for (body, _), _ in split]
+        # Inline markers (document formatting, inline codes; mt.inline) are taken out before
+        # segmentation: the model sees each sentence whole, and the markers are put back after.
+        # A line of plain text holding such characters unpaired is left as it is.
+        stripped = [inline.strip(body) if inline.has_markers(body) and inline.nesting_problem(body) is None
+                    else (body, []) for (body, _), _ in split]
+        segmented = [segment(plain) for plain, _ in stripped]
         approved = self._human([span.text for spans in segmented for span in spans if span.translate])
         prepared, all_jobs = [], []
-        for ((body, ending), day), spans in zip(split, segmented):
+        for ((_, ending), day), (body, _), spans in zip(split, stripped, segmented):
             jobs = {}
             for i, span in enumerate(spans):
                 if not span.translate:
@@ -88,8 +93,9 @@ class Pipeline:
                 all_jobs.append(jobs[i])
             prepared.append((body, ending, spans, jobs))
         self._run(all_jobs)
+        fragment_english = self._translate_fragments(prepared, stripped)
         results = []
-        for body, ending, spans, jobs in prepared:
+        for ((original, _), _), (_, marks), (body, ending, spans, jobs) in zip(split, stripped, prepared):
             span_results, warnings, accounted, runs, missed = [], [], 0, 0, []
             for i, span in enumerate(spans):
                 job = jobs.get(i)
@@ -100,9 +106,31 @@ class Pipeline:
                     covered, total = job.digit_coverage()
                     accounted, runs = accounted + covered, runs + total
                     missed.extend(job.text[s:e] for s, e in job.unaccounted_digit_runs())
-            translation = _join(span_results) + ending
-            results.append(LineResult(body + ending, translation, span_results, warnings, runs, accounted, missed))
+            if marks:
+                translation = inline.project(marks, _pieces(body, span_results, marks, fragment_english), body)
+                warnings.extend(_tag_warnings(original, translation, span_results))
+            else:
+                translation = _join(span_results)
+            results.append(LineResult(original + ending, translation + ending, span_results, warnings, runs, accounted,
+                                      missed, tags=len(marks)))
         return results
+
+    def _translate_fragments(self, prepared: list, stripped: list) -> dict[str, str]:
+        """Each Korean fragment wrapped by inline markers, translated on its own: where its English
+        is found in the sentence's English, the markers go around it there (mt.inline.locate)."""
+        wanted = []
+        for (body, _, spans, jobs), (_, marks) in zip(prepared, stripped):
+            for start, end in inline.fragments(marks, body):
+                text = body[start:end].strip()
+                if has_hangul(text) and any(span.start <= start and end <= span.end and i in jobs
+                                            and jobs[i].origin in (Origin.MODEL, Origin.MEMORY)
+                                            for i, span in enumerate(spans)):
+                    wanted.append(text)
+        unique = list(dict.fromkeys(wanted))
+        if not unique:
+            return {}
+        scored = translate_scored(self.backend, unique)
+        return {text: s.text for text, s in zip(unique, scored) if s.origin is not Origin.KEPT and s.text.strip()}
 
     def _plan(self, text: str, date: datetime.date | None, depth: int = 0, base: int = 0) -> Job:
         """Find what must be protected in ``text``; quoted Korean inside becomes a child job."""
@@ -190,6 +218,47 @@ def join_translations(texts: Sequence[str]) -> str:
             text = " " + text     # a translation must not glue onto a neighbouring word
         out.append(text)
     return "".join(out)
+
+
+def _pieces(body: str, results: list[SpanResult], marks: list, fragment_english: dict[str, str]) -> list[inline.Piece]:
+    """The line's spans for mt.inline.project, with anchors: protections (a term, number or name
+    keeps its English) and fragments whose own English stands in the span's output."""
+    pieces = []
+    for result in results:
+        span, job = result.span, result.job
+        translated = job is not None and job.origin is not Origin.KEPT
+        anchors = []
+        if translated and job.origin is not Origin.HUMAN:
+            cursor = 0
+            if len(job.text) == len(span.text):        # NFC kept the length: protection offsets hold
+                for protection in job.protections:
+                    found = _find_whole(result.translation[cursor:], protection.replacement) \
+                        if protection.replacement else None
+                    if found is not None:
+                        begin = cursor + found
+                        cursor = begin + len(protection.replacement)
+                        anchors.append((protection.start, protection.end, begin, cursor))
+            for start, end in inline.fragments(marks, body):
+                text = body[start:end]
+                english = fragment_english.get(text.strip())
+                if english is None or not (span.start <= start and end <= span.end):
+                    continue
+                place = inline.locate(english, result.translation)
+                if place is not None:
+                    lead = len(text) - len(text.lstrip())
+                    local = start - span.start + lead
+                    anchors.append((local, local + len(text.strip()), *place))
+        pieces.append(inline.Piece(span.start, span.end, translated, result.translation, inline.monotone(anchors),
+                                   body[span.start:span.end]))
+    return pieces
+
+
+def _tag_warnings(source: str, translation: str, results: list[SpanResult]) -> list[LineWarning]:
+    problem = inline.integrity(source, translation)
+    if problem is None:
+        return []
+    first = next((i for i, result in enumerate(results) if result.span.translate), None)
+    return [LineWarning(WarningCode.TAGS, f"{problem}; the line's formatting needs checking", first)]
 
 
 def _quoted_korean(text: str) -> list[tuple[int, int]]:

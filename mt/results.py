@@ -38,6 +38,7 @@ class WarningCode(str, enum.Enum):
     NUMBER_KEPT = "number-kept"        # an impossible date or number: not read as one, its digits kept as written
     # numbers (issue 18)
     DIGITS_UNPROTECTED = "digits-unprotected"  # a digit run of the source in no protection: the model may change it
+    TAGS = "tags"                      # a line's inline markup (document formatting, XLIFF codes) did not survive intact
 
 
 class Origin(str, enum.Enum):
@@ -144,6 +145,7 @@ class LineResult:
     digit_runs: int = 0               # ASCII digit runs inside the line's Korean spans
     digit_runs_accounted: int = 0     # ... of which inside a protection (number, term, island)
     digit_runs_missed: list[str] = field(default_factory=list)  # the others, as written
+    tags: int = 0                     # inline markers in the line (mt.inline; documents only)
 
     def protections(self, kind: ProtectionKind | None = None) -> list[tuple[Span, Protection]]:
         return [(result.span, protection) for result in self.spans if result.job is not None
@@ -184,6 +186,13 @@ class LineResult:
                 "numbers": numbers, "digit_runs": {"total": self.digit_runs, "accounted": self.digit_runs_accounted,
                                                    **({"missed": self.digit_runs_missed} if self.digit_runs_missed else {})},
                 "warnings": [w.message for w in self.warnings]}
+        record = {"source": self.source, "translation": self.translation, "spans": spans, "terms": terms,
+                  "numbers": numbers, "digit_runs": {"total": self.digit_runs, "accounted": self.digit_runs_accounted},
+                  "warnings": [w.message for w in self.warnings]}
+        if self.tags:
+            record["tags"] = {"total": self.tags,
+                              "intact": not any(w.code is WarningCode.TAGS for w in self.warnings)}
+        return record
 
 
 @dataclass

@@ -266,7 +266,10 @@ class ArchiveJob:
         rows = stored_records(committed, self.outdir / STATE_FILE)
         translations = {record.position: row["translation"] for record, row in zip(scan.records, rows)}
         outputs = []
-        for rendered in self.reader.render(scan, translations):
+        # Readers that write documents with a review state (XLIFF) also get each record's audits.
+        audits = {"audits": {record.position: row["audit"] for record, row in zip(scan.records, rows)}} \
+            if getattr(self.reader, "wants_audits", False) else {}
+        for rendered in self.reader.render(scan, translations, **audits):
             target = self.outdir / RENDERED_DIR / rendered.path
             self._write(target, rendered.data)
             outputs.append(target)

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Iterator
 
+from mt import inline
 from mt.errors import KoenError
 from mt.editorial import unsafe_character
 from mt.jsonlines import parse_json, read_jsonl
@@ -34,7 +35,8 @@ from . import MEMORY_FILE, RECORDS_FILE, approval
 DEFAULT_THRESHOLD = -1.5
 # Most doubtful first: a reason earlier in this list outranks any later one.
 SEVERITY = [WarningCode.EMPTY_OUTPUT, WarningCode.UNTRANSLATED, WarningCode.HANGUL_LEFT, WarningCode.REMOVED_NUMBER,
-            WarningCode.NUMBER_KEPT, WarningCode.DIGITS_UNPROTECTED, WarningCode.RESTORED, WarningCode.SPLIT,
+            WarningCode.NUMBER_KEPT, WarningCode.DIGITS_UNPROTECTED, WarningCode.TAGS, WarningCode.RESTORED,
+            WarningCode.SPLIT,
             WarningCode.LOW_CONFIDENCE]
 
 
@@ -201,6 +203,7 @@ def collect(rows: list[dict], memory: TranslationMemory, threshold: float = DEFA
     for row, name, line, span in spans_of(rows):
         source_lines = split_text_lines(row["source"][name])
         text = source_lines[line["line"] - 1].rstrip("\r\n") if line["line"] <= len(source_lines) else span["source"]
+        text = inline.remove_markers(text)       # span offsets count a document line without its markers
         occurrence = Occurrence(str(row["id"]), name, line["line"], text, span["start"], span["end"])
         key = span_id(span["source"])
         item = items.get(key)
@@ -413,6 +416,10 @@ def _rebuild(source: str, translation: str, audits: list[dict], touched: set[int
             out.append(old)
             continue
         body = line.rstrip("\r\n")
-        out.append(join_translations([span.get("translation", span["source"]) for span in audit["spans"]])
-                   + line[len(body):])
+        if inline.has_markers(body):        # a document's line: its formatting markers go back too
+            joined = inline.rejoin(body, [(span["start"], span["end"], "translation" in span,
+                                           span.get("translation", span["source"])) for span in audit["spans"]])
+        else:
+            joined = join_translations([span.get("translation", span["source"]) for span in audit["spans"]])
+        out.append(joined + line[len(body):])
     return "".join(out)

@@ -9,12 +9,14 @@ from typing import Optional
 
 import typer
 
+from mt import documents
 from mt.errors import KoenError, located
 from mt.memory import TranslationMemory
 from mt.qa import check_lines
 from mt.results import WarningCode, summarize
-from mt.textio import atomic_writer, check_writable, read_lines, refuse_same_file
+from mt.textio import atomic_writer, check_writable, read_file_bytes, read_lines, refuse_same_file
 
+from ..archive.review import DEFAULT_THRESHOLD
 from ..compose import build_pipeline
 from ..progress import progress
 from .options import (DEFAULT_MODEL, EXIT_UNTRANSLATED, BackendName, BatchSize, BeamSize, ComputeType, DateOption,
@@ -43,12 +45,24 @@ def translate(
     memory: Optional[str] = typer.Option(None, "--memory", help="Translation memory file (e.g. an archive job's "
                                          "OUTDIR/translation-memory.sqlite): reuses machine segments, and "
                                          "editors' approved translations win."),
+    retranslate: bool = typer.Option(False, "--retranslate", help="XLIFF: translate units that already have a "
+                                     "translated target too."),
 ) -> None:
     """Translate the Korean in mixed Korean/English text; English, bullets and layout stay as they are.
-    Exit status 3: some Korean span stayed untranslated (--backend none)."""
+    Documents (.hwpx, .hwp, .docx, .html, .xlf) are written back in their own format with -o
+    (docs/documents.md). Exit status 3: some Korean span stayed untranslated (--backend none)."""
     day = parse_date(date)
     glossary_path = resolve_glossary(glossary)
     refuse_same_file(output, input, glossary_path, memory)
+    fmt = documents.format_for(input) if input != "-" else None
+    if fmt is not None:
+        if retranslate and isinstance(fmt, documents.XliffFormat):
+            fmt = documents.XliffFormat(retranslate=True)
+        _translate_document(fmt, input, output, output_format, day, memory,
+                            dict(model=model, backend=backend, device=device.value, batch_size=batch_size,
+                                 beam_size=beam_size, glossary=glossary_path, dtype=dtype,
+                                 compute_type=compute_type))
+        return
     lines = None if input == "-" else read_lines(input)   # a bad file fails before a model loads
     if output:
         check_writable(output)
@@ -83,6 +97,38 @@ def translate(
         sys.stdout.flush()
     if summary.terms or summary.numbers or summary.split_spans or summary.untranslated_spans or summary.human_spans:
         print(summary.line(), file=sys.stderr)
+    if summary.untranslated_spans:
+        raise typer.Exit(EXIT_UNTRANSLATED)
+
+
+def _translate_document(fmt, input: str, output: str | None, output_format: OutputFormat, day, memory: str | None,
+                        options: dict) -> None:
+    """A document in, the same format out (-o); --format jsonl also prints each line's audit."""
+    if not output:
+        raise KoenError(f"{input}: a {fmt.name} document is written to a file: pass -o OUT")
+    expected = documents.format_for(documents.output_name(input))
+    if documents.format_for(output) is not expected:
+        raise KoenError(f"{output}: the output of a {fmt.name} document must be a {expected.name} file too "
+                        f"({', '.join(s for s in expected.suffixes if s != '.hwp')})")
+    data = read_file_bytes(input, f"a {fmt.name} document")
+    fmt.extract(data, input)                    # a bad document fails before a model loads
+    check_writable(output)
+    tm = TranslationMemory(memory) if memory else None
+    pipeline = build_pipeline(memory=tm, **options)
+    translated, results = documents.translate_document(fmt, data, input, pipeline, date=day,
+                                                       threshold=DEFAULT_THRESHOLD)
+    for number, result in enumerate(results, start=1):
+        for warning in result.warnings:
+            if warning.code is not WarningCode.RESTORED:
+                print(f"koen: {input}: line {number}: warning: {warning.message}", file=sys.stderr)
+    with atomic_writer(output, "wb", encoding=None) as handle:
+        handle.write(translated)
+    summary = summarize(results)
+    if output_format is OutputFormat.jsonl:
+        for number, result in enumerate(results, start=1):
+            print(json.dumps({"line": number, **result.audit()}, ensure_ascii=False))
+        print(json.dumps({"summary": summary.as_dict(), "provenance": pipeline.provenance()}, ensure_ascii=False))
+    print(summary.line(), file=sys.stderr)
     if summary.untranslated_spans:
         raise typer.Exit(EXIT_UNTRANSLATED)
 

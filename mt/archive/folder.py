@@ -1,8 +1,10 @@
-"""A folder of ``.txt`` / ``.md`` files, one record per file (searched recursively, sorted by path).
+"""A folder of ``.txt`` / ``.md`` files and documents (``.hwpx``, ``.hwp``, ``.docx``, ``.html``,
+``.xlf``; see mt/archive/documents.py), one record per file (searched recursively, sorted by path).
 
 Each file's text is translated line by line; the rendered output mirrors the folder, same
-relative paths. A subfolder that cannot be listed or entered, a file that cannot be read and a
-file name that is not UTF-8 are bad records naming the path (skipped with ``--skip-bad``). Markdown syntax is ASCII and passes through the segmenter as English.
+relative paths, each document in its own format. A subfolder that cannot be listed or entered, a
+file that cannot be read and a file name that is not UTF-8 are bad records naming the path
+(skipped with ``--skip-bad``). Markdown syntax is ASCII and passes through the segmenter as English.
 """
 
 from __future__ import annotations
@@ -12,13 +14,16 @@ from pathlib import Path
 
 from ..errors import KoenError
 from ..textio import read_file_bytes
+from ..documents import SUFFIXES as DOCUMENT_SUFFIXES
 from .base import BadRecord, Record, RenderedFile, Scan, decode_line, is_output_folder, sha256_chunks, split_lines
+from .documents import document_record, is_document, render_document
 
-SUFFIXES = (".txt", ".md")
+SUFFIXES = (".txt", ".md") + DOCUMENT_SUFFIXES
 
 
 class FolderReader:
     name = "folder"
+    wants_audits = True       # render() marks doubtful lines in documents that record a review state
 
     def __init__(self, path: str | Path, suffixes: tuple[str, ...] = SUFFIXES):
         self.path = Path(path)
@@ -78,6 +83,10 @@ class FolderReader:
             if not data.strip():
                 bad.append(BadRecord(position, relative, str(file), "empty file"))
                 continue
+            if is_document(file):
+                record = document_record(position, relative, file, data)
+                (records if isinstance(record, Record) else bad).append(record)
+                continue
             body = data[3:] if data.startswith(b"\xef\xbb\xbf") else data
             lines = []
             for number, raw in enumerate(split_lines(body), start=1):
@@ -90,10 +99,14 @@ class FolderReader:
                 records.append(Record(position, relative, str(file), {"text": "".join(lines)}))
         return Scan(records, bad, sha256_chunks(chunks))
 
-    def render(self, scan: Scan, translations: dict[int, dict[str, str]]) -> list[RenderedFile]:
+    def render(self, scan: Scan, translations: dict[int, dict[str, str]],
+               audits: dict[int, dict] | None = None) -> list[RenderedFile]:
         out = []
         for position, (relative, data) in enumerate(self._files):
             if data is None:                  # unreadable or unnamable: nothing to copy
+                continue
+            if position in translations and is_document(relative):
+                out.append(render_document(relative, data, translations[position], (audits or {}).get(position)))
                 continue
             if position in translations:
                 bom = b"\xef\xbb\xbf" if data.startswith(b"\xef\xbb\xbf") else b""
