@@ -17,6 +17,14 @@ from mt.pipeline import Pipeline
 NO_CHECKPOINT = ("romanize", "none", "memory")
 
 
+def producer(backend: str) -> str | None:
+    """What writes the English of a backend, for reports: ``the model``, ``the romanize backend``,
+    or None for ``none`` (nothing is translated; only the glossary and editors' English go in)."""
+    if backend == "none":
+        return None
+    return f"the {backend} backend" if backend in NO_CHECKPOINT else "the model"
+
+
 def load_terms(glossary: str | Path | None) -> Matcher | None:
     """The term finder for a glossary file (``None``: no glossary enforced)."""
     return Matcher(Termbase.load(glossary)) if glossary else None

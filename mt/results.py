@@ -246,14 +246,15 @@ class RunSummary:
                 "term_success_by_model": self.term_success_by_model, "number_success": self.number_success,
                 "number_coverage": self.number_coverage}
 
-    def line(self) -> str:
-        """The one-line report on stderr."""
+    def line(self, producer: str | None = "the model") -> str:
+        """The one-line report on stderr. ``producer``: what made the English koen did not put in
+        (``the model``, ``the romanize backend``; None when nothing did, as with ``--backend none``)."""
         parts = [f"{self.lines} lines, {self.korean_spans} Korean spans"]
         if self.split_spans:
             parts.append(f"{self.split_spans} split to fit the model")
         if self.terms:
-            parts.append(f"terms {self.term_success:.0%} of {self.terms} "
-                         f"({self.term_success_by_model:.0%} by the model alone)")
+            parts.append(f"terms {self.term_success:.0%} of {self.terms}"
+                         + (f" ({self.term_success_by_model:.0%} by {producer} alone)" if producer else ""))
         if self.numbers:
             parts.append(f"numbers {self.number_success:.0%} of {self.numbers}")
         if self.digit_runs:

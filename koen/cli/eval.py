@@ -19,7 +19,7 @@ from mt.errors import KoenError
 from mt.results import summarize
 from mt.textio import refuse_same_file, write_text_atomic
 
-from ..compose import build_pipeline
+from ..compose import build_pipeline, producer
 from .options import BackendName, DateOption, BatchSize, BeamSize, ComputeType, Device, DeviceOption, Dtype, Model
 
 app = typer.Typer(no_args_is_help=True, help="Score translations, compare systems, gate regressions.")
@@ -273,7 +273,7 @@ def run(
     if output:
         write_text_atomic(output, "".join(h + "\n" for h in hypotheses))
     summary = summarize(results)
-    typer.echo(summary.line(), err=True)
+    typer.echo(summary.line(producer(backend)), err=True)
     provenance = {**pipe.provenance(), "testset": chosen.name, "limit": limit,
                   "number_coverage": summary.number_coverage, "digit_runs": summary.digit_runs}
     ref_path = str(chosen.reference)

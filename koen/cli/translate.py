@@ -15,7 +15,7 @@ from mt.qa import check_lines
 from mt.results import WarningCode, summarize
 from mt.textio import atomic_writer, check_writable, read_lines, refuse_same_file
 
-from ..compose import build_pipeline
+from ..compose import build_pipeline, producer
 from ..progress import progress
 from .options import (DEFAULT_MODEL, EXIT_UNTRANSLATED, BackendName, BatchSize, BeamSize, ComputeType, DateOption,
                       Device, DeviceOption, Dtype, Glossary, Model, parse_date, resolve_glossary)
@@ -79,7 +79,7 @@ def translate(
         sys.stdout.write(text)
         sys.stdout.flush()
     if summary.terms or summary.numbers or summary.split_spans or summary.untranslated_spans or summary.human_spans:
-        print(summary.line(), file=sys.stderr)
+        print(summary.line(producer(backend)), file=sys.stderr)
     if summary.untranslated_spans:
         raise typer.Exit(EXIT_UNTRANSLATED)
 
