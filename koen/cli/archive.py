@@ -21,7 +21,7 @@ from mt.errors import KoenError
 from ..archive import MEMORY_FILE, RECORDS_FILE
 from ..archive.engine import make_engine
 from ..archive.job import ArchiveJob, JobOptions
-from ..compose import NO_CHECKPOINT, load_terms, make_backend, producer
+from ..compose import NO_CHECKPOINT, check_backend_options, load_terms, make_backend, producer
 from ..progress import record_progress
 from .options import (DEFAULT_MODEL, EXIT_UNTRANSLATED, BackendName, BatchSize, BeamSize, ComputeType, DateOption,
                       Device, DeviceOption, Dtype, Glossary, Model, parse_date, resolve_glossary)
@@ -113,6 +113,7 @@ def translate(
     Interrupted runs resume where they stopped; repeated segments come from the memory; spans
     editors approved (`koen review`) replace the machine English, also in finished records.
     Exit status 3: some Korean span stayed untranslated (--backend none)."""
+    check_backend_options(backend, model, dtype, compute_type)
     default_date = parse_date(date)
     text_fields = tuple(name.strip() for name in fields.split(",") if name.strip())
     if not text_fields:

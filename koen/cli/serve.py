@@ -12,7 +12,7 @@ import uvicorn
 
 from mt.errors import KoenError
 
-from ..compose import make_backend
+from ..compose import check_backend_options, make_backend
 from ..workbench.app import create_app
 from ..workbench.hosts import server_url
 from .options import DEFAULT_MODEL, EditedGlossary, edited_path, BackendName, BatchSize, BeamSize, ComputeType, Device, DeviceOption, Dtype, Model
@@ -49,6 +49,7 @@ def serve_command(
         typer.echo(f"koen: warning: listening on {host}: anyone who can reach this address can edit {path}", err=True)
     backend = backend or ("transformers" if model else "romanize")
     model = model or DEFAULT_MODEL
+    check_backend_options(backend, model, dtype, compute_type)
     load = functools.partial(make_backend, model=model, backend=backend, device=device.value,
                              batch_size=batch_size, beam_size=beam_size, dtype=dtype, compute_type=compute_type)
     label = backend if backend == "romanize" else f"{backend} {model}"

@@ -15,7 +15,7 @@ from mt.qa import check_lines
 from mt.results import WarningCode, summarize
 from mt.textio import atomic_writer, check_writable, read_lines, refuse_same_file
 
-from ..compose import build_pipeline, producer
+from ..compose import build_pipeline, check_backend_options, producer
 from ..progress import progress
 from .options import (DEFAULT_MODEL, EXIT_UNTRANSLATED, BackendName, BatchSize, BeamSize, ComputeType, DateOption,
                       Device, DeviceOption, Dtype, Glossary, Model, parse_date, resolve_glossary)
@@ -46,6 +46,7 @@ def translate(
 ) -> None:
     """Translate the Korean in mixed Korean/English text; English, bullets and layout stay as they are.
     Exit status 3: some Korean span stayed untranslated (--backend none)."""
+    check_backend_options(backend, model, dtype, compute_type)
     day = parse_date(date)
     refuse_same_file(output, input, glossary)
     lines = None if input == "-" else read_lines(input)   # a bad file fails before a model loads
@@ -85,13 +86,16 @@ def translate(
 
 
 def check(
-    files: list[str] = typer.Argument(..., help="English text files to scan for garbled numbers."),
+    files: Optional[list[str]] = typer.Argument(None, help="English text files to scan for garbled numbers "
+                                                "(default, or -: standard input)."),
 ) -> None:
-    """Flag garbled number translations in English text (file:line:col: problem: span); exit 1 if any."""
+    """Flag garbled number translations in English text (file:line:col: warning: problem: span); exit 1 if any."""
     total = 0
-    for path in files:
+    for path in files or ["-"]:
+        shown = "<stdin>" if path == "-" else path
         for finding in check_lines(read_lines(path)):
             total += 1
-            print(f"{path}:{finding.line}:{finding.column}: {finding.message}: {finding.span!r}")
+            print(f"{shown}:{finding.line}:{finding.column}: warning: {finding.message}: {finding.span!r}")
     if total:
-        raise KoenError(f"{total} suspicious number span(s) found", exit_code=1)
+        print(f"koen: {total} suspicious number span(s) found", file=sys.stderr)
+        raise typer.Exit(1)
