@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import ipaddress
+import socket
 from pathlib import Path
 from typing import Optional
 
@@ -40,6 +41,7 @@ def serve_command(
     path = edited_path(glossary)
     if archive is not None and not archive.exists():
         raise KoenError(f"{archive}: no such archive file or folder")
+    host = _plain_host(host)
     hosts = {"127.0.0.1", "localhost", "::1", host}
     try:
         loopback = ipaddress.ip_address(host).is_loopback
@@ -50,6 +52,8 @@ def serve_command(
     backend = backend or ("transformers" if model else "romanize")
     model = model or DEFAULT_MODEL
     check_backend_options(backend, model, dtype, compute_type)
+    listening = _listen(host, port)       # bound here: a bad address is one line, and --port 0 gets its real port
+    port = listening.getsockname()[1]
     load = functools.partial(make_backend, model=model, backend=backend, device=device.value,
                              batch_size=batch_size, beam_size=beam_size, dtype=dtype, compute_type=compute_type)
     label = backend if backend == "romanize" else f"{backend} {model}"
@@ -57,4 +61,34 @@ def serve_command(
                      archive_output=archive_output, memory=memory, threshold=threshold)
     page = "review" if archive_output else ""
     typer.echo(f"koen glossary workbench on {server_url(host, port)}{page} editing {path} (Ctrl-C to stop)", err=True)
-    uvicorn.run(app, host=host, port=port, log_level="warning")
+    uvicorn.Server(uvicorn.Config(app, log_level="warning")).run(sockets=[listening])
+
+
+def _plain_host(host: str) -> str:
+    """``[::1]`` → ``::1`` (the URL form of an IPv6 literal); an IPv4-mapped IPv6 address
+    (``::ffff:127.0.0.1``) → the IPv4 address it stands for."""
+    bare = host[1:-1] if host.startswith("[") and host.endswith("]") else host
+    try:
+        address = ipaddress.ip_address(bare)
+    except ValueError:
+        return bare
+    mapped = getattr(address, "ipv4_mapped", None)
+    return str(mapped) if mapped else str(address)
+
+
+def _listen(host: str, port: int) -> socket.socket:
+    """A socket bound to ``host``:``port`` (port 0: one the system picks), or one error line."""
+    try:
+        family, kind, proto, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM,
+                                                              flags=socket.AI_PASSIVE)[0]
+    except socket.gaierror as exc:
+        raise KoenError(f"--host {host}: not an address to listen on ({exc.strerror})") from None
+    listening = socket.socket(family, kind, proto)
+    try:
+        listening.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        listening.bind(address)
+        listening.listen(128)             # connections wait from the moment the URL is printed
+    except OSError as exc:
+        listening.close()
+        raise KoenError(f"--host {host} --port {port}: cannot listen there ({exc.strerror})") from None
+    return listening
