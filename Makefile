@@ -52,12 +52,14 @@ $(STAMPS)/test.stamp: $(STAMPS)/runtime.stamp pyproject.toml
 translate: $(STAMPS)/runtime.stamp
 	$(PY) -m koen archive translate $(ARCHIVE) $(OUT) --model $(MODEL) --backend $(BACKEND) $(ARGS)
 
-# Debian's Chromium for the workbench's browser tests (Playwright drives it; no browser download).
+# Debian's Chromium for the workbench's browser tests (Playwright drives it; no browser download),
+# and a Hangul font (fonts-nanum) so that its pages and screenshots show Korean, not boxes.
+BROWSER_PACKAGES ?= chromium fonts-nanum
 browser:
-	@command -v chromium >/dev/null 2>&1 || { \
+	@{ command -v chromium >/dev/null 2>&1 && fc-list :lang=ko 2>/dev/null | grep -q .; } || { \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
-	  else echo "chromium missing: browser tests will be skipped (install Debian's chromium)"; fi; }
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(BROWSER_PACKAGES) >/dev/null; \
+	  else echo "chromium or a Hangul font missing: browser tests may be skipped (apt-get install $(BROWSER_PACKAGES))"; fi; }
 
 # Debian's OmegaT (a real CAT tool, console mode) for the exchange tests: koen's TMX and XLIFF must
 # load there (tests/test_review_omegat.py).

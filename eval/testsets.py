@@ -9,7 +9,8 @@ Naming, relative to the test-set directory:
   ``jhe`` = ``jhe/eval``); without one of those, ``F`` alone names nothing.
 
 The directory is ``--dir``, else ``$KOEN_TESTSETS``, else ``../shared/corpora`` (beside the
-working directory or beside the koen checkout) when it exists.
+working directory or beside the koen checkout) when it exists, else the samples bundled with koen
+(``BUNDLED``: 200 FLORES dev sentences and 100 Tatoeba pairs, with their sources and licenses).
 """
 
 from __future__ import annotations
@@ -24,6 +25,8 @@ from .textfiles import read_file_bytes
 SOURCE_SUFFIX = ".ko"
 TARGET_SUFFIX = ".en"
 HELD_OUT_SPLITS = ("test", "devtest", "eval")
+_CHECKOUT = Path(__file__).resolve().parent.parent
+BUNDLED = (_CHECKOUT / "tests" / "data" / "corpus", _CHECKOUT / "tests" / "data" / "eval")
 
 
 @dataclass
@@ -54,18 +57,26 @@ def default_testsets_dir() -> Path | None:
     return None
 
 
-def _resolve_dir(directory: str | Path | None) -> Path:
+def _resolve_dirs(directory: str | Path | None) -> list[Path]:
     chosen = Path(directory) if directory else default_testsets_dir()
     if chosen is None:
-        raise KoenError("no test-set directory: pass --dir or set KOEN_TESTSETS")
+        bundled = [folder for folder in BUNDLED if folder.is_dir()]
+        if not bundled:
+            raise KoenError("no test-set directory: pass --dir or set KOEN_TESTSETS")
+        return bundled
     if not chosen.is_dir():
         raise KoenError(f"{chosen}: test-set directory does not exist")
-    return chosen
+    return [chosen]
 
 
 def discover(directory: str | Path | None = None) -> list[TestSet]:
-    """Every ``X.ko``/``X.en`` pair under the directory, named as the module doc says, sorted."""
-    root = _resolve_dir(directory)
+    """Every ``X.ko``/``X.en`` pair under the directory (or the bundled samples), named as the module
+    doc says, sorted."""
+    return sorted((testset for root in _resolve_dirs(directory) for testset in _discover_in(root)),
+                  key=lambda t: t.name)
+
+
+def _discover_in(root: Path) -> list[TestSet]:
     by_folder: dict[Path, list[TestSet]] = {}
     for source in sorted(root.rglob(f"*{SOURCE_SUFFIX}")):
         reference = source.with_suffix(TARGET_SUFFIX)
@@ -90,7 +101,7 @@ def discover(directory: str | Path | None = None) -> list[TestSet]:
                         stems[split].aliases.append(folder_name)
                         break
         sets.extend(pairs)
-    return sorted(sets, key=lambda t: t.name)
+    return sets
 
 
 def resolve(name: str, directory: str | Path | None = None) -> TestSet:
@@ -99,4 +110,5 @@ def resolve(name: str, directory: str | Path | None = None) -> TestSet:
         if name == testset.name or name in testset.aliases:
             return testset
     known = ", ".join(t.name for t in sets) or "none"
-    raise KoenError(f"unknown test set {name!r} in {_resolve_dir(directory)} (known: {known})")
+    where = ", ".join(str(root) for root in _resolve_dirs(directory))
+    raise KoenError(f"unknown test set {name!r} in {where} (known: {known})")

@@ -7,14 +7,48 @@ from pathlib import Path
 
 from glossary.match import Matcher
 from glossary.termbase import Termbase
-from mt.backends import Backend, GenerationOptions, load_backend
+from mt.backends import Backend, GenerationOptions, backend_names, canonical_backend, load_backend
 from mt.backends.checkpoint import DEFAULT_MODEL
 from mt.backends.memory import MemoryBackend
+from mt.errors import KoenError
 from mt.memory import TranslationMemory, model_identity
 from mt.pipeline import Pipeline
 
-# Backends that load no checkpoint (their --model is ignored).
+# Backends that load no checkpoint (they take no --model).
 NO_CHECKPOINT = ("romanize", "none", "memory")
+DTYPES = ("auto", "float32", "float16", "bfloat16")                        # transformers
+COMPUTE_TYPES = ("default", "auto", "int8", "int8_float32", "int8_float16", "int8_bfloat16", "int16",
+                 "float16", "bfloat16", "float32")                           # ctranslate2
+
+
+def check_backend_options(backend: str = "transformers", model: str = DEFAULT_MODEL, dtype: str = "auto",
+                          compute_type: str = "default", **_decoding) -> None:
+    """Refuse, before anything is read or loaded, a backend that does not exist, a bad value, and an
+    option given to a backend it does not apply to (``--dtype`` is for transformers only, ...)."""
+    name = canonical_backend(backend)
+    if name is None:
+        raise KoenError(f"--backend: unknown backend {backend!r}; choose one of: {', '.join(backend_names())}")
+    if dtype not in DTYPES:
+        raise KoenError(f"--dtype: {dtype!r} is not one of {', '.join(DTYPES)}")
+    if compute_type not in COMPUTE_TYPES:
+        raise KoenError(f"--compute-type: {compute_type!r} is not one of {', '.join(COMPUTE_TYPES)}")
+    backend = name
+    if dtype != "auto" and backend != "transformers":
+        raise KoenError(f"--dtype {dtype}: applies to --backend transformers only, not {backend} "
+                        f"(ctranslate2 takes --compute-type)")
+    if compute_type != "default" and backend != "ctranslate2":
+        raise KoenError(f"--compute-type {compute_type}: applies to --backend ctranslate2 only, not {backend} "
+                        f"(transformers takes --dtype)")
+    if backend in NO_CHECKPOINT and model != DEFAULT_MODEL:
+        raise KoenError(f"--model {model}: --backend {backend} loads no model; leave --model out")
+
+
+def producer(backend: str) -> str | None:
+    """What writes the English of a backend, for reports: ``the model``, ``the romanize backend``,
+    or None for ``none`` (nothing is translated; only the glossary and editors' English go in)."""
+    if backend == "none":
+        return None
+    return f"the {backend} backend" if backend in NO_CHECKPOINT else "the model"
 
 
 def load_terms(glossary: str | Path | None) -> Matcher | None:

@@ -21,10 +21,18 @@ def has_hangul(text: str) -> bool:
 
 @functools.lru_cache(maxsize=1)
 def kiwi():
-    """The process-wide Kiwi instance (loading it takes about two seconds)."""
-    from kiwipiepy import Kiwi   # late: a command that meets no Korean never pays for it
+    """The process-wide Kiwi analyser (``tokenize``, ``split_into_sents``), loading its multi-word
+    dictionary as the texts need it (see mt/analyser.py)."""
+    from .analyser import Analyser   # late: a command that meets no Korean never pays for Kiwi
 
-    return Kiwi()
+    return Analyser()
+
+
+def expect(texts) -> None:
+    """Tell the analyser which texts a job is about to analyse (a short job then loads only the
+    dictionary entries they need); a job without Korean loads nothing."""
+    if any(has_hangul(text) for text in texts):
+        kiwi().expect(texts)
 
 
 def split_sentences(text: str) -> list[tuple[int, int]]:

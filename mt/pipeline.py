@@ -20,7 +20,7 @@ from typing import Callable, Sequence
 from . import __version__, inline
 from .backends import Backend, translate_scored
 from .chunking import split_to_fit
-from .korean import HANGUL_RE, has_hangul
+from .korean import HANGUL_RE, expect, has_hangul
 from .human import HumanTranslations
 from .numbers import find_numbers, unjustified_numbers
 from .results import (Job, LineResult, LineWarning, Origin, Protection, ProtectionKind, SpanResult, WarningCode,
@@ -60,6 +60,7 @@ class Pipeline:
         """Translate each line (its ending, if any, is kept). ``dates`` gives one date per line."""
         if dates is not None and len(dates) != len(lines):
             raise ValueError(f"{len(dates)} dates for {len(lines)} lines")
+        expect(lines)
         results: list[LineResult] = []
         for start in range(0, len(lines), chunk_size):
             chunk = lines[start:start + chunk_size]

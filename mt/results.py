@@ -276,14 +276,16 @@ class RunSummary:
                 "term_success_by_model": self.term_success_by_model, "number_success": self.number_success,
                 "number_coverage": self.number_coverage}
 
-    def line(self) -> str:
-        """The one-line report on stderr."""
+    def line(self, producer: str | None = "the model") -> str:
+        """The one-line report on stderr. ``producer``: what made the English koen did not put in
+        (``the model``, ``the romanize backend``; None when nothing did, as with ``--backend none``)."""
         parts = [f"{self.lines} lines, {self.korean_spans} Korean spans"]
         if self.split_spans:
             parts.append(f"{self.split_spans} split to fit the model")
         if self.terms:
-            parts.append(f"terms {exact_percent(self.terms_found, self.terms)} of {self.terms} "
-                         f"({exact_percent(self.terms_by_model, self.terms)} by the model alone)")
+            parts.append(f"terms {exact_percent(self.terms_found, self.terms)} of {self.terms}"
+                         + (f" ({exact_percent(self.terms_by_model, self.terms)} by {producer} alone)"
+                            if producer else ""))
         if self.numbers:
             parts.append(f"numbers {exact_percent(self.numbers_found, self.numbers)} of {self.numbers}")
         if self.digit_runs:

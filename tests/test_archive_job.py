@@ -101,9 +101,32 @@ def test_bad_records_stop_the_job_or_are_skipped(tmp_path):
 def test_changed_settings_do_not_resume(tmp_path):
     archive = write_listing(tmp_path / "listing.txt", 3)
     run_job(archive, tmp_path / "out", [], settings={"model": "a"})
-    with pytest.raises(KoenError, match="different job"):
+    with pytest.raises(KoenError, match="different job") as refused:
         run_job(archive, tmp_path / "out", [], settings={"model": "b"})
+    assert "--model a → b" in str(refused.value) and "glossary" not in str(refused.value)
     assert run_job(archive, tmp_path / "out", [], settings={"model": "b"}, redo=True).translated_now == 3
+
+
+@pytest.mark.parametrize("change,named", [
+    ({"settings": {"model": "b", "beam_size": 4}}, "--beam-size 1 → 4"),
+    ({"settings": {"model": "b", "glossary_sha256": "f00d"}}, "the glossary"),
+    ({"chunk_records": 2}, "--chunk-records"),
+    ({"input": True}, "the input's contents"),
+])
+def test_the_different_job_refusal_names_what_changed(tmp_path, change, named):
+    archive = write_listing(tmp_path / "listing.txt", 3)
+    run_job(archive, tmp_path / "out", [], settings={"model": "b", "beam_size": 1}, chunk_records=3)
+    if change.pop("input", False):
+        write_listing(archive, 4)
+    options = {"chunk_records": change.get("chunk_records", 3)}
+    settings = {"model": "b", "beam_size": 1, **change.get("settings", {})}
+    with pytest.raises(KoenError, match="different job") as refused:
+        run_job(archive, tmp_path / "out", [], settings=settings, **options)
+    message = str(refused.value)
+    assert named in message and "the input, model, glossary or options changed" not in message, message
+    others = [words for words in ("--beam-size", "the glossary", "--chunk-records", "the input's contents")
+              if words not in named]
+    assert not any(words in message for words in others), message
 
 
 # -- kill -9 ----------------------------------------------------------------------------------

@@ -66,7 +66,7 @@ def test_testsets_command_lists_counts_and_uses_koen_testsets(corpora, monkeypat
 def test_run_translates_a_named_set_and_scores_it(tmp_path):
     out = tmp_path / "hyp.en"
     baseline = tmp_path / "run.json"
-    result = koen("eval", "run", "--model", "romanize", "--backend", "romanize", "--testset", "tatoeba.100",
+    result = koen("eval", "run", "--backend", "romanize", "--testset", "tatoeba.100",
                   "--dir", EVAL_DATA, "-o", out, "--json", "--save-baseline", baseline)
     assert result.returncode == 0, result.stderr
     scores = json.loads(result.stdout)
@@ -92,9 +92,9 @@ def test_run_translates_a_named_set_and_scores_it(tmp_path):
 
 def test_run_limit_and_unknown_test_set(tmp_path):
     out = tmp_path / "hyp.en"
-    result = koen("eval", "run", "--model", "romanize", "--backend", "romanize", "--testset", "tatoeba.100",
+    result = koen("eval", "run", "--backend", "romanize", "--testset", "tatoeba.100",
                   "--dir", EVAL_DATA, "--limit", "7", "-o", out)
     assert result.returncode == 0, result.stderr
     assert len(lines(out)) == 7 and "segments" in result.stdout
-    unknown = koen("eval", "run", "--model", "romanize", "--backend", "romanize", "--testset", "nope", "--dir", EVAL_DATA)
+    unknown = koen("eval", "run", "--backend", "romanize", "--testset", "nope", "--dir", EVAL_DATA)
     assert unknown.returncode == 2 and "unknown test set 'nope'" in unknown.stderr and "tatoeba.100" in unknown.stderr

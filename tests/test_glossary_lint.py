@@ -33,4 +33,4 @@ def test_broken_file_is_flagged_with_location(code):
 def test_starter_glossary_is_clean():
     assert lint_file(default_glossary_path()) == []
     result = CliRunner().invoke(app, ["lint"])
-    assert result.exit_code == 0 and result.output == ""
+    assert result.exit_code == 0 and result.output == f"{default_glossary_path()}: clean\n"

@@ -12,7 +12,6 @@ missing lines are appended. Rendered files and the summary are written atomicall
 from __future__ import annotations
 
 import datetime
-import hashlib
 import json
 import os
 import sys
@@ -30,6 +29,7 @@ from mt.terms import TermFinder
 from mt.textio import atomic_writer, split_text_lines
 
 from ..compose import with_memory
+from .identity import fingerprint as job_fingerprint, what_changed
 from .lock import OutdirLock, attach_state, check_records, prepare_outdir
 from . import MEMORY_FILE, RECORDS_FILE, RENDERED_DIR, SUMMARY_FILE
 from .review import apply_approvals, stored_records
@@ -118,7 +118,8 @@ class ArchiveJob:
     def _run(self, scan: Scan, memory: TranslationMemory) -> JobReport:
         db = memory.connection
         attach_state(db, self.outdir / STATE_FILE)
-        fingerprint = self._fingerprint(scan)
+        identity = self._identity(scan)
+        fingerprint = job_fingerprint(identity)
         with memory.transaction():
             db.execute("CREATE TABLE IF NOT EXISTS job.state (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
             db.execute("CREATE TABLE IF NOT EXISTS job.records (seq INTEGER PRIMARY KEY, position INTEGER NOT NULL, "
@@ -127,11 +128,13 @@ class ArchiveJob:
             # A job that finished no record (e.g. its model failed to load) holds nothing to keep: replaced.
             finished_any = db.execute("SELECT COUNT(*) FROM job.records").fetchone()[0] > 0
             if row and row[0] != fingerprint and not self.options.redo and finished_any:
-                raise KoenError(f"{self.outdir}: holds the output of a different job (the input, model, glossary or "
-                                f"options changed); use another output folder or --redo to start it over")
+                raise KoenError(f"{self.outdir}: holds the output of a different job ({self._stored_change(db, identity)}); "
+                                f"use another output folder or --redo to start it over")
             if self.options.redo or not row or row[0] != fingerprint:
                 db.execute("DELETE FROM job.records")
                 db.execute("INSERT OR REPLACE INTO job.state VALUES ('fingerprint', ?)", (fingerprint,))
+                db.execute("INSERT OR REPLACE INTO job.state VALUES ('identity', ?)",
+                           (json.dumps(identity, sort_keys=True, default=str),))
         records_path = self.outdir / RECORDS_FILE
         if self.options.redo:
             records_path.unlink(missing_ok=True)
@@ -280,11 +283,20 @@ class ArchiveJob:
         self._write(target, (json.dumps(summary, ensure_ascii=False, indent=2) + "\n").encode("utf-8"))
         return [self.outdir / RECORDS_FILE, *outputs, target], summary
 
-    def _fingerprint(self, scan: Scan) -> str:
-        identity = {"input": scan.fingerprint, "reader": self.reader.describe(), "settings": self.settings,
-                    "skipped": [bad.position for bad in scan.bad], "chunk_records": self.options.chunk_records,
-                    "default_date": self.options.default_date.isoformat() if self.options.default_date else None}
-        return hashlib.sha256(json.dumps(identity, sort_keys=True, default=str).encode("utf-8")).hexdigest()
+    def _identity(self, scan: Scan) -> dict:
+        return {"input": scan.fingerprint, "reader": self.reader.describe(), "settings": self.settings,
+                "skipped": [bad.position for bad in scan.bad], "chunk_records": self.options.chunk_records,
+                "default_date": self.options.default_date.isoformat() if self.options.default_date else None}
+
+    @staticmethod
+    def _stored_change(db, identity: dict) -> str:
+        """What differs from the job the folder holds (its identity is kept since koen 0.1)."""
+        row = db.execute("SELECT value FROM job.state WHERE key = 'identity'").fetchone()
+        try:
+            old = json.loads(row[0]) if row else None
+        except ValueError:
+            old = None
+        return what_changed(old, identity)
 
 
 def _stable_origins(audit: dict) -> dict:

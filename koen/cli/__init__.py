@@ -1,6 +1,7 @@
 """`koen`: the command line, one module per command group over mt/, glossary/ and eval/.
 
-Every command turns a ``KoenError`` into one ``koen: error: ...`` line and its exit code.
+Every command turns a ``KoenError`` into one ``koen: error: ...`` line and its exit code, and a
+bad command line (unknown option, bad value, missing argument) into one such line and exit 2.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from mt.textio import check_argv
 
 from . import archive, glossary, memory, model, review, translate
 from . import eval as evaluation
+from .usage import ClickException, NoArgsIsHelpError, build_command, error_line
 
 app = typer.Typer(
     name="koen",
@@ -48,10 +50,25 @@ app.add_typer(review.app, name="review", help="Review flagged machine translatio
 app.add_typer(memory.app, name="memory", help="Export and import the translation memory (TMX, TSV).")
 
 
+def command():
+    """The whole command tree as click sees it (with koen's plain help)."""
+    return build_command(app)
+
+
 def main(argv: list[str] | None = None) -> None:
     try:
-        check_argv(sys.argv[1:] if argv is None else argv)
-        app(args=argv, prog_name="koen")
+        args = sys.argv[1:] if argv is None else list(argv)
+        check_argv(args)
+        # Not standalone: click's errors come here to be printed as one line; typer.Exit returns its code.
+        code = command().main(args=args, prog_name="koen", standalone_mode=False)
+        if isinstance(code, int) and code:
+            sys.exit(code)
+    except NoArgsIsHelpError as exc:        # `koen archive` alone: the group's help
+        exc.show()
+        sys.exit(exc.exit_code)
+    except ClickException as exc:
+        print(f"koen: error: {error_line(exc)}", file=sys.stderr)
+        sys.exit(exc.exit_code)
     except KoenError as exc:
         print(f"koen: error: {exc}", file=sys.stderr)
         sys.exit(exc.exit_code)

@@ -2,24 +2,28 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
+import shutil
 import sys
 from pathlib import Path
 from typing import Optional
 
 import typer
 
+from mt.archive.base import STATE_FILE
 from mt.archive.readers import open_reader
 from mt.archive.rows import RowFields
 from mt.backends.checkpoint import fingerprint, resolve_checkpoint
 from mt.errors import KoenError
 
+from ..archive import MEMORY_FILE, RECORDS_FILE
 from ..archive.engine import make_engine
 from ..archive.job import ArchiveJob, JobOptions
 from ..archive.lock import refuse_inputs_in_outdir
 from ..archive.review import memory_path
-from ..compose import NO_CHECKPOINT, load_terms, make_backend
+from ..compose import NO_CHECKPOINT, check_backend_options, load_terms, make_backend, producer
 from ..progress import record_progress
 from .options import (DEFAULT_MODEL, EXIT_UNTRANSLATED, BackendName, BatchSize, BeamSize, ComputeType, DateOption,
                       Device, DeviceOption, Dtype, Glossary, Model, parse_date, resolve_glossary)
@@ -30,6 +34,41 @@ app = typer.Typer(no_args_is_help=True, help="Translate whole archives: resumabl
 @app.callback()
 def archive() -> None:
     """Translate whole archives: resumable, with a translation memory."""
+
+
+def _first_missing(path: Path) -> Path | None:
+    """The outermost folder of ``path`` that does not exist yet (None: it exists)."""
+    missing = None
+    for folder in (path, *path.parents):
+        if folder.exists() or folder.is_symlink():
+            break
+        missing = folder
+    return missing
+
+
+@contextlib.contextmanager
+def removed_if_nothing_finished(outdir: str):
+    """A run that fails before it finishes any record leaves no half-made OUTDIR behind (an empty
+    records.jsonl and the databases): what this run created is removed, the folder itself when the
+    run made it. Anything that was there before, and any folder with a finished record, stays."""
+    folder = Path(outdir)
+    created = _first_missing(folder.absolute())
+    own = [folder / name for name in (RECORDS_FILE, STATE_FILE, MEMORY_FILE)]
+    new_files = [path for path in own if not (path.exists() or path.is_symlink())]
+    try:
+        yield
+    except BaseException:
+        records = folder / RECORDS_FILE
+        if not (records.is_file() and records.stat().st_size):
+            if created is not None and created.is_dir():
+                shutil.rmtree(created, ignore_errors=True)
+            else:
+                for path in new_files:
+                    for leftover in (path, path.with_name(path.name + "-journal"), path.with_name(path.name + "-wal"),
+                                     path.with_name(path.name + "-shm")):
+                        if leftover.is_file() and not leftover.is_symlink():
+                            leftover.unlink()
+        raise
 
 
 def _model_revision(model: str) -> str:
@@ -76,6 +115,7 @@ def translate(
     Interrupted runs resume where they stopped; repeated segments come from the memory; spans
     editors approved (`koen review`) replace the machine English, also in finished records.
     Exit status 3: some Korean span stayed untranslated (--backend none)."""
+    check_backend_options(backend, model, dtype, compute_type)
     default_date = parse_date(date)
     text_fields = tuple(name.strip() for name in fields.split(",") if name.strip())
     if not text_fields:
@@ -99,7 +139,8 @@ def translate(
                      options=JobOptions(chunk_records=chunk_records, skip_bad=skip_bad, redo=redo,
                                         default_date=default_date),
                      progress=record_progress, engine=runner)
-    report = job.run()
+    with removed_if_nothing_finished(outdir):
+        report = job.run()
     looked_up = report.memory_hits + report.memory_misses
     parts = [f"{report.records} records"]
     if report.resumed_from:
@@ -110,7 +151,10 @@ def translate(
     if report.approved_now:
         parts.append(f"{report.approved_now} re-rendered with editors' translations")
     if looked_up:
-        parts.append(f"segments: {report.memory_hits} from memory, {report.memory_misses} by the model")
+        made_by = producer(backend)
+        parts.append(f"segments: {report.memory_hits} from memory, {report.memory_misses} "
+                     + (f"by {made_by}" if made_by else "not in the memory (no model: left untranslated "
+                        "unless the glossary covers them)"))
     print("koen: " + "; ".join(parts), file=sys.stderr)
     for line in runner.report_lines() if runner else []:
         print(f"koen: {line}", file=sys.stderr)

@@ -19,8 +19,9 @@ from mt.errors import KoenError
 from mt.results import summarize
 from mt.textio import refuse_same_file, write_text_atomic
 
-from ..compose import build_pipeline
-from .options import BackendName, DateOption, BatchSize, BeamSize, ComputeType, Device, DeviceOption, Dtype, Model
+from ..compose import NO_CHECKPOINT, build_pipeline, check_backend_options, producer
+from .options import (DEFAULT_MODEL, BackendName, BatchSize, BeamSize, ComputeType, DateOption, Device, DeviceOption,
+                      Dtype, Glossary, Model, resolve_glossary)
 
 app = typer.Typer(no_args_is_help=True, help="Score translations, compare systems, gate regressions.")
 
@@ -88,7 +89,7 @@ def _score_and_report(hypotheses, references, sources, termbase, *, date, as_jso
 
 @app.command("score")
 def score(
-    hyp: str = typer.Option(..., "--hyp", "-i", help="System output, one segment per line ('-' = stdin)."),
+    hyp: str = typer.Option(..., "--hyp", "-y", "-i", help="System output, one segment per line ('-' = stdin)."),
     ref: List[str] = typer.Option(..., "--ref", "-r", help="Reference translation (repeat for several references)."),
     src: Optional[str] = typer.Option(None, "--src", "-s", help="Korean source: enables number consistency (and term success with --glossary)."),
     glossary: Optional[str] = typer.Option(None, "--glossary", "-g", help="Glossary for term success (needs --src)."),
@@ -114,7 +115,7 @@ def score(
 
 @app.command("baseline")
 def baseline(
-    hyp: str = typer.Option(..., "--hyp", "-i", help="The baseline system's output."),
+    hyp: str = typer.Option(..., "--hyp", "-y", "-i", help="The baseline system's output."),
     ref: List[str] = typer.Option(..., "--ref", "-r", help="Reference translation(s)."),
     output: str = typer.Option(..., "--output", "-o", help="Baseline JSON file to write."),
     src: Optional[str] = typer.Option(None, "--src", "-s", help="Korean source."),
@@ -139,7 +140,7 @@ def baseline(
 @app.command("regress")
 def regress(
     baseline_file: str = typer.Option(..., "--baseline", "-b", help="Baseline JSON written by `koen eval baseline`."),
-    hyp: str = typer.Option(..., "--hyp", "-i", help="The new system output."),
+    hyp: str = typer.Option(..., "--hyp", "-y", "-i", help="The new system output."),
     ref: Optional[List[str]] = typer.Option(None, "--ref", "-r", help="References (default: the ones the baseline names)."),
     src: Optional[str] = typer.Option(None, "--src", "-s", help="Source (default: the one the baseline names, if any)."),
     glossary: Optional[str] = typer.Option(None, "--glossary", "-g", help="Glossary for gating term_success."),
@@ -232,9 +233,9 @@ def testsets(
 
 @app.command("run")
 def run(
-    model: Model,
+    model: Model = DEFAULT_MODEL,
     testset: str = typer.Option(..., "--testset", "-t", help="Test set name (see `koen eval testsets`)."),
-    glossary: Optional[str] = typer.Option(None, "--glossary", "-g", help="Glossary to translate with and score terms against."),
+    glossary: Glossary = None,
     directory: Optional[str] = typer.Option(None, "--dir", "-d", help="Test-set directory."),
     limit: Optional[int] = typer.Option(None, "--limit", "-n", help="Only the first N segments."),
     output: Optional[str] = typer.Option(None, "--output", "-o", help="Write the translations here."),
@@ -251,6 +252,7 @@ def run(
     """Translate a named test set with a model and score it."""
 
 
+    check_backend_options(backend, model, dtype, compute_type)
     if limit is not None and limit < 1:
         raise KoenError("--limit must be positive")
     if limit is not None and save_baseline:
@@ -262,6 +264,7 @@ def run(
     require_same_length([(str(chosen.source), sources), (str(chosen.reference), references)])
     if limit is not None:
         sources, references = sources[:limit], references[:limit]
+    glossary = resolve_glossary(glossary)         # the starter glossary unless told otherwise, as in translate
     termbase = _load_glossary(glossary, str(chosen.source))
 
 
@@ -275,7 +278,7 @@ def run(
     if output:
         write_text_atomic(output, "".join(h + "\n" for h in hypotheses))
     summary = summarize(results)
-    typer.echo(summary.line(), err=True)
+    typer.echo(summary.line(producer(backend)), err=True)
     provenance = {**pipe.provenance(), "testset": chosen.name, "limit": limit,
                   "number_coverage": summary.number_coverage, "digit_runs": summary.digit_runs}
     ref_path = str(chosen.reference)
@@ -283,5 +286,5 @@ def run(
     evaluation = _score_and_report(hypotheses, [references], sources, termbase, date=None, as_json=as_json, width=None,
                                    segments=segments, save_baseline=save_baseline, hyp_name=output or "<translations>",
                                    ref_paths=[ref_path], src_path=src_path, glossary_path=glossary, testset=chosen.name,
-                                   model=model, provenance=provenance)
+                                   model=model if backend not in NO_CHECKPOINT else backend, provenance=provenance)
     typer.echo(f"koen: {number_match_line(evaluation.number_match)}", err=True)

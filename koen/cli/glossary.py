@@ -149,12 +149,17 @@ def lint(
     files: List[Path] = typer.Argument(None, help="Glossary files (default: --glossary or the starter glossary)."),
     glossary: Optional[Path] = GlossaryOption,
 ) -> None:
-    """Check glossary files; prints file:line: problem, exits 1 when there is any."""
+    """Check glossary files; prints file:line: problem (FILE: clean when there is none), exits 1 when there is any."""
 
     paths = files or [_path(glossary)]
-    findings = [f for p in paths for f in lint_file(p)]
-    for finding in findings:
-        typer.echo(str(finding))
+    findings = []
+    for path in paths:
+        found = lint_file(path)
+        for finding in found:
+            typer.echo(str(finding))
+        if not found:
+            typer.echo(f"{path}: clean")
+        findings.extend(found)
     if findings:
         typer.echo(f"{len(findings)} problem(s)", err=True)
         raise typer.Exit(1)

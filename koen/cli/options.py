@@ -59,8 +59,8 @@ def edited_path(glossary: Optional[Path]) -> Path:
     return glossary
 
 
-Model = Annotated[str, typer.Option("--model", "-m", help="Hub id or local checkpoint directory.")]
-BackendName = Annotated[str, typer.Option("--backend", help=" | ".join(
+Model = Annotated[str, typer.Option("--model", "-m", metavar="ID|DIR", help="Hub id or local checkpoint directory.")]
+BackendName = Annotated[str, typer.Option("--backend", metavar="NAME", help=" | ".join(
     ["transformers", "ctranslate2", "romanize", "none (no model: glossary and editors' translations only)"]))]
 # Exit status when the output still holds Korean no backend translated (``--backend none``).
 EXIT_UNTRANSLATED = 3
@@ -68,14 +68,15 @@ DeviceOption = Annotated[Device, typer.Option("--device", help="auto picks CUDA 
 BatchSize = Annotated[int, typer.Option("--batch-size", min=1, help="Model inputs per batch.")]
 # Wider beams buy nothing for MT and a beam of thousands exhausts memory (std::bad_alloc).
 MAX_BEAM_SIZE = 64
-BeamSize = Annotated[int, typer.Option("--beam-size", min=1, max=MAX_BEAM_SIZE, help=f"Beam width (1 = greedy, at most {MAX_BEAM_SIZE}).")]
-Dtype = Annotated[str, typer.Option("--dtype", help="transformers: auto (fp16 on CUDA) | float32 | float16 | bfloat16")]
-ComputeType = Annotated[str, typer.Option("--compute-type", help="ctranslate2: default | int8 | float16 | ...")]
+BeamSize = Annotated[int, typer.Option("--beam-size", min=1, max=MAX_BEAM_SIZE,
+                                       help=f"Beam width (1 = greedy, at most {MAX_BEAM_SIZE}).")]
+Dtype = Annotated[str, typer.Option("--dtype", metavar="DTYPE", help="transformers: auto (fp16 on CUDA) | float32 | float16 | bfloat16")]
+ComputeType = Annotated[str, typer.Option("--compute-type", metavar="TYPE", help="ctranslate2: default | int8 | float16 | ...")]
 Glossary = Annotated[Optional[str], typer.Option(
-    "--glossary", "-g", help="Glossary to enforce (TSV; default: the starter glossary; 'none' to disable).")]
+    "--glossary", "-g", metavar="FILE|none", help="Glossary to enforce (TSV; default: the starter glossary; 'none' to disable).")]
 EditedGlossary = Annotated[Optional[Path], typer.Option(
-    "--glossary", "-g", envvar="KOEN_GLOSSARY",
+    "--glossary", "-g", envvar="KOEN_GLOSSARY", metavar="FILE",
     help="Glossary TSV file to edit (or $KOEN_GLOSSARY); the bundled starter glossary is never edited.")]
 DateOption = Annotated[Optional[str], typer.Option(
-    "--date", help="Document date YYYY-MM-DD: selects dated glossary entries.")]
+    "--date", metavar="YYYY-MM-DD", help="Document date YYYY-MM-DD: selects dated glossary entries.")]
 

@@ -14,7 +14,7 @@ import uvicorn
 
 from mt.errors import KoenError
 
-from ..compose import make_backend
+from ..compose import check_backend_options, make_backend
 from ..workbench.app import create_app
 from glossary.termbase import default_glossary_path
 
@@ -31,7 +31,8 @@ NoTokenOption = typer.Option(False, "--no-token", help="Serve without the access
 def bind(host: str, port: int) -> socket.socket:
     """The listening socket, bound before anything is printed: a taken port is one clear error."""
     try:
-        family, kind, proto, _, address = socket.getaddrinfo(host.strip("[]"), port, type=socket.SOCK_STREAM)[0]
+        family, kind, proto, _, address = socket.getaddrinfo(_plain_host(host), port, type=socket.SOCK_STREAM,
+                                                              flags=socket.AI_PASSIVE)[0]
     except (socket.gaierror, UnicodeError) as exc:
         raise KoenError(f"--host {host}: not an address to listen on ({exc})") from None
     listener = socket.socket(family, kind, proto)
@@ -41,8 +42,8 @@ def bind(host: str, port: int) -> socket.socket:
         listener.listen(128)
     except OSError as exc:
         listener.close()
-        raise KoenError(f"cannot listen on {server_url(host, port)}: {exc.strerror or exc} "
-                        f"(another server there? pick a free port with --port)") from None
+        raise KoenError(f"--host {host} --port {port}: cannot listen on {server_url(host, port)}: "
+                        f"{exc.strerror or exc} (another server there? pick a free port with --port)") from None
     return listener
 
 
@@ -84,6 +85,7 @@ def serve_command(
     path = edited_path(glossary) if glossary is not None or archive_output is None else None
     if archive is not None and not archive.exists():
         raise KoenError(f"{archive}: no such archive file or folder")
+    host = _plain_host(host)
     hosts = {"127.0.0.1", "localhost", "::1", host}
     try:
         loopback = ipaddress.ip_address(host).is_loopback
@@ -94,6 +96,7 @@ def serve_command(
                    f"{path or archive_output}", err=True)
     backend = backend or ("transformers" if model else "romanize")
     model = model or DEFAULT_MODEL
+    check_backend_options(backend, model, dtype, compute_type)
     load = functools.partial(make_backend, model=model, backend=backend, device=device.value,
                              batch_size=batch_size, beam_size=beam_size, dtype=dtype, compute_type=compute_type)
     label = backend if backend == "romanize" else f"{backend} {model}"
@@ -104,3 +107,15 @@ def serve_command(
                      token=token, glossary_read_only=path is None)
     what = f"editing {path}" if path else f"reviewing {archive_output} (glossary read-only; -g FILE to edit one)"
     run_workbench(app, host, port, f"workbench {what}", token, "review" if archive_output else "")
+
+
+def _plain_host(host: str) -> str:
+    """``[::1]`` → ``::1`` (the URL form of an IPv6 literal); an IPv4-mapped IPv6 address
+    (``::ffff:127.0.0.1``) → the IPv4 address it stands for."""
+    bare = host[1:-1] if host.startswith("[") and host.endswith("]") else host
+    try:
+        address = ipaddress.ip_address(bare)
+    except ValueError:
+        return bare
+    mapped = getattr(address, "ipv4_mapped", None)
+    return str(mapped) if mapped else str(address)

@@ -17,7 +17,7 @@ from mt.results import WarningCode, summarize
 from mt.textio import atomic_writer, check_writable, read_file_bytes, read_lines, refuse_same_file
 
 from ..archive.review import DEFAULT_THRESHOLD
-from ..compose import build_pipeline
+from ..compose import build_pipeline, check_backend_options, producer
 from ..progress import progress
 from .options import (DEFAULT_MODEL, EXIT_UNTRANSLATED, BackendName, BatchSize, BeamSize, ComputeType, DateOption,
                       Device, DeviceOption, Dtype, Glossary, Model, parse_date, resolve_glossary)
@@ -51,6 +51,7 @@ def translate(
     """Translate the Korean in mixed Korean/English text; English, bullets and layout stay as they are.
     Documents (.hwpx, .hwp, .docx, .html, .xlf) are written back in their own format with -o
     (docs/documents.md). Exit status 3: some Korean span stayed untranslated (--backend none)."""
+    check_backend_options(backend, model, dtype, compute_type)
     day = parse_date(date)
     glossary_path = resolve_glossary(glossary)
     refuse_same_file(output, input, glossary_path, memory)
@@ -96,7 +97,7 @@ def translate(
         sys.stdout.write(text)
         sys.stdout.flush()
     if summary.terms or summary.numbers or summary.split_spans or summary.untranslated_spans or summary.human_spans:
-        print(summary.line(), file=sys.stderr)
+        print(summary.line(producer(backend)), file=sys.stderr)
     if summary.untranslated_spans:
         raise typer.Exit(EXIT_UNTRANSLATED)
 
@@ -128,19 +129,22 @@ def _translate_document(fmt, input: str, output: str | None, output_format: Outp
         for number, result in enumerate(results, start=1):
             print(json.dumps({"line": number, **result.audit()}, ensure_ascii=False))
         print(json.dumps({"summary": summary.as_dict(), "provenance": pipeline.provenance()}, ensure_ascii=False))
-    print(summary.line(), file=sys.stderr)
+    print(summary.line(producer(options["backend"])), file=sys.stderr)
     if summary.untranslated_spans:
         raise typer.Exit(EXIT_UNTRANSLATED)
 
 
 def check(
-    files: list[str] = typer.Argument(..., help="English text files to scan for garbled numbers."),
+    files: Optional[list[str]] = typer.Argument(None, help="English text files to scan for garbled numbers "
+                                                "(default, or -: standard input)."),
 ) -> None:
-    """Flag garbled number translations in English text (file:line:col: problem: span); exit 1 if any."""
+    """Flag garbled number translations in English text (file:line:col: warning: problem: span); exit 1 if any."""
     total = 0
-    for path in files:
+    for path in files or ["-"]:
+        shown = "<stdin>" if path == "-" else path
         for finding in check_lines(read_lines(path)):
             total += 1
-            print(f"{path}:{finding.line}:{finding.column}: {finding.message}: {finding.span!r}")
+            print(f"{shown}:{finding.line}:{finding.column}: warning: {finding.message}: {finding.span!r}")
     if total:
-        raise KoenError(f"{total} suspicious number span(s) found", exit_code=1)
+        print(f"koen: {total} suspicious number span(s) found", file=sys.stderr)
+        raise typer.Exit(1)

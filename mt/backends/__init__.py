@@ -2,7 +2,9 @@
 module registers itself on import (``register_backend``)."""
 
 from . import ct2, hf, none, romanize  # noqa: F401
-from .base import Backend, GenerationOptions, Scored, backend_names, load_backend, register_backend, translate_scored
+from .base import (Backend, GenerationOptions, Scored, backend_names, canonical_backend, load_backend, register_backend,
+                   translate_scored)
 
-__all__ = ["Backend", "GenerationOptions", "Scored", "backend_names", "load_backend", "register_backend",
+__all__ = ["Backend", "GenerationOptions", "Scored", "backend_names", "canonical_backend", "load_backend",
+           "register_backend",
            "translate_scored"]

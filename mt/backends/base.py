@@ -100,6 +100,12 @@ def backend_names() -> list[str]:
     return sorted({spec.name for spec in _REGISTRY.values()})
 
 
+def canonical_backend(name: str) -> str | None:
+    """The registered name behind ``name`` or one of its aliases (None: no such backend)."""
+    spec = _REGISTRY.get(name)
+    return spec.name if spec else None
+
+
 def load_backend(name: str, **options) -> Backend:
     spec = _REGISTRY.get(name)
     if spec is None:
