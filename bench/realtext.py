@@ -3,6 +3,7 @@
     python bench/realtext.py                        # romanize backend, starter glossary
     python bench/realtext.py --model DIR            # a model (a tiny random one: tests/model_factory.py)
     python bench/realtext.py --show 10              # also print 10 lines that lost or doubled English
+    python bench/realtext.py --model DIR --max-output-tokens 24    # a random model, short babble
 
 Printed: the share of English words kept in order (each line's own English, glossary terms as their
 approved English, eval.english_check), the lines with English doubled, and lines with Hangul, Han,
@@ -38,10 +39,13 @@ def main() -> None:
     parser.add_argument("--model", help="model directory (default: the romanize backend)")
     parser.add_argument("--glossary", default=str(default_glossary_path()), help="glossary TSV ('none': no glossary)")
     parser.add_argument("--show", type=int, default=0, help="lines to print that lost or doubled English")
+    parser.add_argument("--max-output-tokens", type=int, default=None,
+                        help="cap on generated tokens (a random model babbles up to its limit otherwise)")
     args = parser.parse_args()
     glossary = None if args.glossary == "none" else args.glossary
     if args.model:
-        pipeline = build_pipeline(glossary=glossary, model=args.model, backend="transformers", device="cpu")
+        pipeline = build_pipeline(glossary=glossary, model=args.model, backend="transformers", device="cpu",
+                                  max_output_tokens=args.max_output_tokens)
     else:
         pipeline = build_pipeline(glossary=glossary, backend="romanize")
     lines = realtext_lines()
