@@ -3,8 +3,10 @@
 A term is found by its characters with spacing ignored (스마트 도시 = 스마트도시), longest first,
 and is accepted only where it is a word of its own:
 
-- it starts a word (after a space, punctuation or a non-Hangul character), or directly follows
-  another accepted term in the same word (국토교통부장관 = 국토교통부 + 장관);
+- it starts a word (after a space, punctuation or a non-Hangul character), or is a title that
+  directly follows a name in the same word (국토교통부장관 = 국토교통부 + 장관). Two other terms glued
+  into one word make a compound the glossary lacks (부산경찰청 is not 부산 + 경찰청, Busan's police is
+  not the national agency): neither fires, the word is left to the model, and ``compounds`` lists it;
 - what follows it in the same word is nothing, punctuation, another accepted term, or only
   particles and endings. That last check is Kiwi's: the word is analysed with the term fixed as
   one proper noun (``pretokenized``) and every morpheme after it must be a particle (J*), an
@@ -15,9 +17,10 @@ Titles (장관, 시장, ...) are ambiguous alone (시장 is also "market"), so a
 beside a name: a person, organisation or place hit right before it (국토교통부 장관, 안산시장)
 or a person right after it (장관 박상우).
 
-Invisible format characters (Unicode category Cf: U+200B/U+200D/U+200F, U+FEFF, soft hyphen...)
-are ignored for matching like spaces, in the text and in the terms; offsets stay offsets into
-the original text.
+Invisible characters (``mt.korean.is_invisible``: format characters such as U+200B/U+200D/U+200F,
+U+FEFF and the soft hyphen, the combining grapheme joiner, variation selectors, the Hangul fillers)
+are ignored for matching like spaces, in the text and in the terms; offsets stay offsets into the
+original text.
 
 Hit offsets never include the particle: in "스마트도시 데이터허브를" the hit is
 "스마트도시 데이터허브", so a caller can replace [start, end) and keep the particle.
@@ -25,35 +28,30 @@ Hit offsets never include the particle: in "스마트도시 데이터허브를" 
 
 from __future__ import annotations
 
+import bisect
 import datetime
 import unicodedata
 from dataclasses import dataclass
 from typing import Iterable
 
-from mt.korean import kiwi
+from mt.korean import attached_grammar, is_invisible, strip_invisible
 
 from .termbase import Entry, Termbase, match_key
 
 NAME_KINDS = frozenset({"person", "organisation", "place"})
-SUFFIXES_KEPT_WITH_TERM = frozenset({"들", "님"})
+# Particles and endings after a term are short (이었습니다만은 is 8): a longer Hangul tail is a word.
+MAX_TAIL = 12
+# Words longer than this are scanned right to left first, so chained terms never recurse deeply.
+_LONG_WORD = 64
 
 
 def is_hangul(char: str) -> bool:
     code = ord(char)
-    return 0xAC00 <= code <= 0xD7A3 or 0x1100 <= code <= 0x11FF or 0x3130 <= code <= 0x318F
-
-
-def is_format(char: str) -> bool:
-    """Invisible format characters (zero-width joiners, direction marks, BOM, soft hyphen)."""
-    return unicodedata.category(char) == "Cf"
-
-
-def strip_format(text: str) -> str:
-    return "".join(c for c in text if not is_format(c)) if any(is_format(c) for c in text) else text
+    return (0xAC00 <= code <= 0xD7A3 or 0x1100 <= code <= 0x11FF or 0x3130 <= code <= 0x318F) and not is_invisible(char)
 
 
 def _key(form: str) -> str:
-    return match_key(strip_format(form))
+    return match_key(strip_invisible(form))
 
 
 def is_word_char(char: str) -> bool:
@@ -117,58 +115,45 @@ class Matcher:
                 for char in key:
                     node = node.children.setdefault(char, _Node())
                 node.entries.append((entry, number == 0))
-        self._kiwi = None
-        self._tail_cache: dict[tuple[str, str], bool] = {}
+        self._last: tuple[tuple[str, datetime.date | None], tuple[list[TermHit], list[tuple[int, int]]]] | None = None
 
     # -- Korean morphology ---------------------------------------------------------------
 
-    @property
-    def kiwi(self):
-        """The process-wide analyser (a Kiwi costs ~400 MB and seconds to load; one is shared)."""
-        if self._kiwi is None:
-            self._kiwi = kiwi()
-        return self._kiwi
-
     def _only_particles_follow(self, term_key: str, tail: str) -> bool:
         """Is ``tail`` (Hangul, right after the term in the same word) only particles/endings?"""
-        cache_key = (term_key[-1:], tail)
-        known = self._tail_cache.get(cache_key)
-        if known is not None:
-            return known
-        word = term_key + tail
-        tokens = self.kiwi.tokenize(word, pretokenized=[(0, len(term_key), "NNP")])
-        ok = True
-        for token in tokens:
-            if token.start < len(term_key):
-                continue
-            tag = str(token.tag)
-            if tag.startswith(("J", "E")) or tag == "VCP":
-                continue
-            if tag == "XSN" and token.form in SUFFIXES_KEPT_WITH_TERM:
-                continue
-            ok = False
-            break
-        self._tail_cache[cache_key] = ok
-        return ok
+        return attached_grammar(term_key[-1:], tail)
 
     # -- matching -------------------------------------------------------------------------
 
     def find(self, text: str, date: datetime.date | None = None) -> list[TermHit]:
         """Non-overlapping hits, left to right, longest match first."""
+        return self._find(text, date)[0]
+
+    def compounds(self, text: str, date: datetime.date | None = None) -> list[tuple[int, int]]:
+        """(start, end) of words where a term is glued to another term into a compound the glossary
+        lacks (부산경찰청): no hit is given there; an editor may add the compound."""
+        return self._find(text, date)[1]
+
+    def _find(self, text: str, date: datetime.date | None) -> tuple[list[TermHit], list[tuple[int, int]]]:
         if not self.entries or not text:
-            return []
+            return [], []
+        if self._last is not None and self._last[0] == (text, date):
+            return self._last[1]
+        original = text
         text = unicodedata.normalize("NFC", text) if not unicodedata.is_normalized("NFC", text) else text
-        positions = [i for i, c in enumerate(text) if not c.isspace() and not is_format(c)]
+        positions = [i for i, c in enumerate(text) if not c.isspace() and not is_invisible(c)]
         stripped = "".join(text[i] for i in positions)
         scan = _Scan(self, text, positions, stripped, date)
         hits: list[TermHit] = []
+        compounds: list[tuple[int, int]] = []
         k = 0
         while k < len(stripped):
             start = positions[k]
             before = start - 1
-            while before >= 0 and is_format(text[before]):
+            while before >= 0 and is_invisible(text[before]):
                 before -= 1
             if before < 0 or self._may_start_word(text[before], text[start]):
+                scan.prepare_word(k)
                 found = scan.accept(k)
                 if found:
                     hits.extend(found)
@@ -176,10 +161,13 @@ class Matcher:
                     while k < len(positions) and positions[k] < end:
                         k += 1
                     continue
+                if k in scan.glued:
+                    compounds.append((start, scan.glued[k]))
             k += 1
         if self.title_context:
             hits = self._titles_beside_names(text, hits)
-        return hits
+        self._last = ((original, date), (hits, compounds))
+        return hits, compounds
 
     @staticmethod
     def _may_start_word(before: str, first: str) -> bool:
@@ -201,9 +189,9 @@ class Matcher:
             before = hits[i - 1] if i > 0 else None
             after = hits[i + 1] if i + 1 < len(hits) else None
             named_before = (before is not None and before.entry.kind in NAME_KINDS
-                            and not strip_format(text[before.end:hit.start]).strip())
+                            and not strip_invisible(text[before.end:hit.start]).strip())
             person_after = (after is not None and after.entry.kind == "person"
-                            and not strip_format(text[hit.end:after.start]).strip())
+                            and not strip_invisible(text[hit.end:after.start]).strip())
             if named_before or person_after:
                 kept.append(hit)
         return kept
@@ -219,6 +207,25 @@ class _Scan:
         self.stripped = stripped
         self.date = date
         self.memo: dict[int, list[TermHit] | None] = {}
+        self.glued: dict[int, int] = {}   # k -> end of the word where a term at k is glued to another term
+
+    def prepare_word(self, k: int) -> None:
+        """For a long glued word starting at k, decide every later position first (right to left),
+        so that ``accept``'s chain through the word is memoized instead of recursing its length."""
+        text, positions = self.text, self.positions
+        end_k = k
+        while end_k + 1 < len(positions) and is_hangul(text[positions[end_k + 1]]) \
+                and not any(c.isspace() for c in text[positions[end_k] + 1:positions[end_k + 1]]):
+            end_k += 1
+            if end_k - k > _LONG_WORD:
+                break
+        if end_k - k <= _LONG_WORD:
+            return
+        while end_k + 1 < len(positions) and is_hangul(text[positions[end_k + 1]]) \
+                and not any(c.isspace() for c in text[positions[end_k] + 1:positions[end_k + 1]]):
+            end_k += 1
+        for j in range(end_k, k, -1):
+            self.accept(j)
 
     def candidates(self, k: int) -> list[tuple[int, Entry]]:
         """(end index in ``stripped``, entry) for every term starting at k, longest first."""
@@ -259,7 +266,7 @@ class _Scan:
         """What follows ``hit`` in its word: None if it makes the hit part of a longer word."""
         text, end = self.text, hit.end
         last = text[end - 1]
-        while end < len(text) and is_format(text[end]):
+        while end < len(text) and is_invisible(text[end]):
             end += 1
         if end == len(text) or text[end].isspace():
             return []
@@ -269,12 +276,26 @@ class _Scan:
                 return None  # Latin glued to Latin: "ITSx" is another word
             return []
         chained = self.accept(end_k)
-        if chained and (chained[0].entry.kind != "title" or hit.entry.kind in NAME_KINDS or not self.m.title_context):
-            return chained
+        if chained:
+            if chained[0].entry.kind != "title":
+                self.glued[self._k_of(hit.start)] = self._word_end(end)
+            elif hit.entry.kind in NAME_KINDS or not self.m.title_context:
+                return chained
+            return None
         tail_end = end
-        while tail_end < len(text) and (is_hangul(text[tail_end]) or is_format(text[tail_end])):
+        while tail_end < len(text) and tail_end - end <= MAX_TAIL and (is_hangul(text[tail_end]) or is_invisible(text[tail_end])):
             tail_end += 1
-        if self.m._only_particles_follow(_key(hit.surface), strip_format(text[end:tail_end])):
+        if tail_end - end > MAX_TAIL:
+            return None
+        if self.m._only_particles_follow(_key(hit.surface), strip_invisible(text[end:tail_end])):
             return []
         return None
 
+    def _k_of(self, start: int) -> int:
+        return bisect.bisect_left(self.positions, start)
+
+    def _word_end(self, end: int) -> int:
+        text = self.text
+        while end < len(text) and (is_hangul(text[end]) or is_invisible(text[end])):
+            end += 1
+        return end

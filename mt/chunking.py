@@ -3,6 +3,7 @@ boundaries, never inside a protected stretch, so nothing is ever truncated."""
 
 from __future__ import annotations
 
+import bisect
 import re
 from typing import Callable, Sequence
 
@@ -18,6 +19,7 @@ def split_to_fit(text: str, count_tokens: Callable[[Sequence[str]], list[int]], 
     each within ``limit`` tokens where any boundary allows it."""
     if count_tokens([text])[0] <= limit:
         return [text]
+    protected = sorted(protected)
     for splitter in (_sentence_cuts, _clause_cuts, _space_cuts):
         cuts = [c for c in splitter(text) if not _inside(c, protected)]
         pieces = _pack(text, cuts, count_tokens, limit)
@@ -27,7 +29,9 @@ def split_to_fit(text: str, count_tokens: Callable[[Sequence[str]], list[int]], 
 
 
 def _inside(cut: int, protected: Sequence[tuple[int, int]]) -> bool:
-    return any(start < cut < end for start, end in protected)
+    """Is ``cut`` strictly inside a protected stretch (``protected``: sorted, not overlapping)?"""
+    index = bisect.bisect_left(protected, (cut, cut)) - 1
+    return index >= 0 and protected[index][0] < cut < protected[index][1]
 
 
 def _sentence_cuts(text: str) -> list[int]:
@@ -78,9 +82,9 @@ def _hard_split(text: str, count_tokens, limit: int, protected) -> list[str]:
             else:
                 high = middle - 1
         end = max(low, start + 1)
-        for p_start, p_end in protected:
-            if p_start < end < p_end and p_start > start:
-                end = p_start
+        index = bisect.bisect_left(protected, (end, end)) - 1
+        if index >= 0 and protected[index][0] < end < protected[index][1] and protected[index][0] > start:
+            end = protected[index][0]
         pieces.append(text[start:end].strip())
         start = end
     return [p for p in pieces if p]

@@ -20,19 +20,18 @@ from typing import Callable, Sequence
 from . import __version__, inline
 from .backends import Backend, translate_scored
 from .chunking import split_to_fit
-from .korean import HANGUL_RE, expect, has_hangul
+from .korean import HANGUL_RE, expect, foreign_script, has_hangul, strip_invisible
 from .human import HumanTranslations
 from .numbers import find_numbers, unjustified_numbers
+from .protect import (Intervals, hanja_glosses, lone_particles, merge_glosses, non_overlapping, particle_tails,
+                      quoted_korean)
+from .restore import drop_numbers, restore
 from .results import (Job, LineResult, LineWarning, Origin, Protection, ProtectionKind, SpanResult, WarningCode,
                       summarize)
-from .segment import PAIRS, Span, latin_islands, segment
+from .segment import Span, latin_islands, segment
 from .terms import TermFinder
 
 __all__ = ["Pipeline", "LineResult", "join_translations", "summarize"]
-
-# Title marks hold names of programmes, laws and events: their inside is translated on its own and
-# put back inside the same marks. Ordinary quotes (‘’ “” ' ") are punctuation the model handles.
-_TITLE_MARKS = "「『《〈"
 
 
 class Pipeline:
@@ -90,7 +89,8 @@ class Pipeline:
                     continue
                 # Korean spans are planned in NFC, the form the matcher and number finder work in, so
                 # their offsets index the same text; the span is replaced by its translation anyway.
-                jobs[i] = self._plan(unicodedata.normalize("NFC", span.text), day)
+                jobs[i] = self._plan(unicodedata.normalize("NFC", span.text), day,
+                                     context=(body[:span.start][-1:], body[span.end:span.end + 64]))
                 all_jobs.append(jobs[i])
             prepared.append((body, ending, spans, jobs))
         self._run(all_jobs)
@@ -133,14 +133,19 @@ class Pipeline:
         scored = translate_scored(self.backend, unique)
         return {text: s.text for text, s in zip(unique, scored) if s.origin is not Origin.KEPT and s.text.strip()}
 
-    def _plan(self, text: str, date: datetime.date | None, depth: int = 0, base: int = 0) -> Job:
-        """Find what must be protected in ``text``; quoted Korean inside becomes a child job."""
+    def _plan(self, text: str, date: datetime.date | None, depth: int = 0, base: int = 0,
+              context: tuple[str, str] = ("", "")) -> Job:
+        """Find what must be protected in ``text``; quoted Korean inside becomes a child job.
+        ``context``: the line's character before the span and some text after it."""
         candidates: list[Protection] = []
-        quotes = _quoted_korean(text) if depth == 0 else []
+        quotes = quoted_korean(text) if depth == 0 else []
+        compounds = []
         if self.terms is not None:
             for hit in self.terms.find(text, date=date):
                 candidates.append(Protection(hit.start, hit.end, ProtectionKind.TERM, hit.surface, hit.english,
                                              offset=base + hit.start, term=hit.describe()))
+            find_compounds = getattr(self.terms, "compounds", None)
+            compounds = [text[s:e] for s, e in find_compounds(text, date=date)] if find_compounds else []
         if self.protect_numbers:
             for number in find_numbers(text, default_year=date.year if date else None):
                 candidates.append(Protection(number.start, number.end, ProtectionKind.NUMBER, number.text,
@@ -149,10 +154,12 @@ class Pipeline:
         for start, end in latin_islands(text):
             candidates.append(Protection(start, end, ProtectionKind.ISLAND, text[start:end], text[start:end],
                                          offset=base + start))
-        kept_quotes = [(s, e) for s, e in quotes
-                       if not any(c.start < s < c.end or c.start < e < c.end for c in candidates)]
-        inner = [c for c in candidates if not any(s <= c.start and c.end <= e for s, e in kept_quotes)]
-        protections = _non_overlapping(inner)
+        candidates.extend(hanja_glosses(text, base))
+        taken = Intervals((c.start, c.end) for c in candidates)
+        kept_quotes = [(s, e) for s, e in quotes if not taken.strictly_contains(s) and not taken.strictly_contains(e)]
+        quoted = Intervals(kept_quotes)
+        inner = [c for c in candidates if not quoted.covers(c.start, c.end)]
+        protections = merge_glosses(text, non_overlapping(inner, text))
         children = []
         for s, e in kept_quotes:
             child = self._plan(text[s + 1:e - 1], date, depth + 1, base + s + 1)
@@ -160,7 +167,10 @@ class Pipeline:
             protections.append(Protection(s, e, ProtectionKind.QUOTE, text[s:e], offset=base + s,
                                           child=len(children) - 1))
         protections.sort(key=lambda p: p.start)
-        return Job(text, protections, children)
+        tails = particle_tails(text, protections, base) if protections else lone_particles(text, *context)
+        if tails:
+            protections = sorted(protections + tails, key=lambda p: p.start)
+        return Job(text, protections, children, compounds=compounds)
 
     def _human(self, spans: list[str]) -> dict[str, str]:
         return self.humans.human_translations(dict.fromkeys(spans)) if self.humans is not None and spans else {}
@@ -179,6 +189,7 @@ class Pipeline:
         for job in jobs:
             if job.origin is not Origin.KEPT:
                 job.output = _restore(job, self.protect_numbers)
+
 
     def _translate_jobs(self, jobs: list[Job]) -> None:
         limit = self.backend.max_input_tokens
@@ -262,54 +273,41 @@ def _tag_warnings(source: str, translation: str, results: list[SpanResult]) -> l
     return [LineWarning(WarningCode.TAGS, f"{problem}; the line's formatting needs checking", first)]
 
 
-def _quoted_korean(text: str) -> list[tuple[int, int]]:
-    """Balanced title-mark pairs with Hangul inside (「…」, 『…』, 《…》, 〈…〉), outermost only."""
-    found, index = [], 0
-    while index < len(text):
-        opening = text[index]
-        end = _partner(text, index, PAIRS[opening]) if opening in _TITLE_MARKS else -1
-        if end > index + 1 and has_hangul(text[index + 1:end]) and (index, end + 1) != (0, len(text)):
-            found.append((index, end + 1))
-            index = end + 1
-        else:
-            index += 1
-    return found
-
-
-def _partner(text: str, start: int, closing: str) -> int:
-    """Index of the mark closing the one at ``start`` (nesting counted), or -1."""
-    depth = 0
-    for index in range(start, len(text)):
-        if text[index] == text[start]:
-            depth += 1
-        elif text[index] == closing:
-            depth -= 1
-            if depth == 0:
-                return index
-    return -1
-
-
-def _non_overlapping(candidates: list[Protection]) -> list[Protection]:
-    chosen: list[Protection] = []
-    for candidate in sorted(candidates, key=lambda p: (p.kind.priority, -(p.end - p.start), p.start)):
-        if all(candidate.end <= c.start or candidate.start >= c.end for c in chosen):
-            chosen.append(candidate)
-    return sorted(chosen, key=lambda p: p.start)
+def _find_whole(text: str, target: str, flags: int = 0) -> int | None:
+    """Where ``target`` stands in ``text`` as a whole (not inside a longer word or number)."""
+    found = re.search(rf"(?<!\w){re.escape(target)}(?!\w)", text, flags)
+    return found.start() if found else None
 
 
 def _substitute(text: str, protections: list[Protection]) -> str:
-    out, position = [], 0
-    for protection in protections:
-        out.append(text[position:protection.start])
+    """The model's input: each protected stretch replaced by its English, set apart from Korean
+    glued to it by a space (``SRT노선`` → ``SRT 노선``, so the English comes back once and whole),
+    invisible characters left out."""
+    out, length, position = [], 0, 0
+    for index, protection in enumerate(protections):
+        gap = strip_invisible(text[position:protection.start])
+        out.append(gap)
+        length += len(gap)
         replacement = protection.replacement
-        before = text[protection.start - 1] if protection.start else ""
-        if before and HANGUL_RE.match(before) and protection.kind is not ProtectionKind.QUOTE \
-                and not has_hangul(replacement[:1]):
-            replacement = " " + replacement
-        out.append(replacement)
-        protection.model_offset = sum(len(x) for x in out) - len(protection.replacement)
+        lead = ""
+        if replacement and protection.kind is not ProtectionKind.QUOTE:
+            before = text[protection.start - 1] if protection.start else ""
+            following = protections[index + 1] if index + 1 < len(protections) else None
+            after_index = protection.end
+            if following is not None and following.kind is ProtectionKind.DROPPED and following.start == after_index:
+                after_index = following.end
+            after = text[after_index] if after_index < len(text) else ""
+            if before and (HANGUL_RE.match(before) or before.isalnum() and replacement[0].isalnum()) \
+                    and not has_hangul(replacement[:1]):
+                lead = " "
+            if after and (HANGUL_RE.match(after) or after.isalnum() and replacement[-1].isalnum()) \
+                    and not has_hangul(replacement[-1:]):
+                replacement += " "
+        protection.model_offset = length + len(lead)
+        out.append(lead + replacement)
+        length += len(lead) + len(replacement)
         position = protection.end
-    out.append(text[position:])
+    out.append(strip_invisible(text[position:]))
     return "".join(out)
 
 
@@ -318,59 +316,13 @@ def _replacement_ranges(job: Job) -> list[tuple[int, int]]:
 
 
 def _restore(job: Job, check_numbers: bool) -> str:
-    """Verify every protected English string is in the output; re-case or insert what is missing."""
-    output = job.output
-    source_length = max(len(job.model_input), 1)
-    for protection in job.protections:
-        target = protection.replacement
-        if not target:
-            continue
-        if _find_whole(output, target) is not None:
-            protection.found = True
-            continue
-        recased = _find_whole(output, target, re.IGNORECASE)
-        if recased is not None:
-            output = output[:recased] + target + output[recased + len(target):]
-        else:
-            output = _insert(output, target, protection.model_offset / source_length)
-        protection.repaired = True
+    """Every protected English string in the output, by count and in order (``mt.restore``);
+    then numbers the source does not justify removed, outside the protected strings."""
+    output, kept = restore(job)
     if check_numbers:
-        output = _drop_unjustified_numbers(job, output)
+        output, removed = drop_numbers(output, unjustified_numbers(output, job.text), kept)
+        job.removed_numbers.extend(removed)
     return re.sub(r"[ \t]{2,}", " ", output).strip()
-
-
-def _drop_unjustified_numbers(job: Job, output: str) -> str:
-    keep = [(m.start(), m.end()) for p in job.protections if p.replacement
-            for m in re.finditer(rf"(?<!\w){re.escape(p.replacement)}(?!\w)", output)]
-    for start, end, number in sorted(unjustified_numbers(output, job.text), reverse=True):
-        if any(s <= start and end <= e for s, e in keep):
-            continue
-        job.removed_numbers.append(number)
-        output = (output[:start].rstrip() + " " + output[end:].lstrip()).strip()
-    return output
-
-
-def _find_whole(text: str, target: str, flags: int = 0) -> int | None:
-    """Where ``target`` stands in ``text`` as a whole (not inside a longer word or number)."""
-    found = re.search(rf"(?<!\w){re.escape(target)}(?!\w)", text, flags)
-    return found.start() if found else None
-
-
-def _insert(output: str, target: str, fraction: float) -> str:
-    if not output.strip():
-        return target
-    position = int(round(fraction * len(output)))
-    if position <= 0:
-        return f"{target} {output}"
-    if position >= len(output):
-        return f"{output} {target}"
-    left = output.rfind(" ", 0, position)
-    right = output.find(" ", position)
-    candidates = [p for p in (left, right) if p >= 0]
-    if not candidates:
-        return f"{output} {target}" if fraction > 0.5 else f"{target} {output}"
-    cut = min(candidates, key=lambda p: abs(p - position))
-    return f"{output[:cut]} {target} {output[cut + 1:]}"
 
 
 def _job_warnings(job: Job, span: Span, index: int) -> list[LineWarning]:
@@ -385,10 +337,13 @@ def _job_warnings(job: Job, span: Span, index: int) -> list[LineWarning]:
                                     f"exceeded the model's input limit and was translated in {job.pieces} pieces",
                                     index))
     for protection in job.walk():
+        what = f"{protection.kind.value} {protection.source!r}"
         if protection.repaired:
-            warnings.append(LineWarning(WarningCode.RESTORED, f"{protection.kind.value} {protection.source!r}: model "
-                                        f"output lacked {protection.replacement!r}; restored by koen", index))
-    for protection in job.walk():
+            warnings.append(LineWarning(WarningCode.RESTORED, f"{what}: model output lacked "
+                                        f"{protection.replacement!r}; restored by koen", index))
+        if protection.out_of_order:
+            warnings.append(LineWarning(WarningCode.ENGLISH_ORDER, f"{what}: {protection.replacement!r} came out "
+                                        f"before English that precedes it", index))
         if protection.problem:
             warnings.append(LineWarning(WarningCode.NUMBER_KEPT, f"{protection.problem}: not read as a number; "
                                         f"its digits are kept as written", index))
@@ -401,7 +356,22 @@ def _job_warnings(job: Job, span: Span, index: int) -> list[LineWarning]:
     if has_hangul(job.output):
         warnings.append(LineWarning(WarningCode.HANGUL_LEFT,
                                     f"Hangul left in the translation of span at {span.start}-{span.end}", index))
-    if not job.output.strip():
+    foreign = [c for c in foreign_script(job.output) if not has_hangul(c)]
+    if foreign:
+        warnings.append(LineWarning(WarningCode.FOREIGN_SCRIPT, f"Han, Kana or Cyrillic left in the translation of "
+                                    f"span at {span.start}-{span.end}: {''.join(dict.fromkeys(foreign))!r}", index))
+    for doubled in _all(job, "doubled"):
+        warnings.append(LineWarning(WarningCode.ENGLISH_DOUBLED, f"{doubled!r} comes out more often than the "
+                                    f"source has it", index))
+    for compound in _all(job, "compounds"):
+        warnings.append(LineWarning(WarningCode.TERM_IN_COMPOUND, f"{compound!r}: glossary terms glued into a "
+                                    f"compound the glossary lacks; left to the model", index))
+    if not job.output.strip() and job.origin is not Origin.PROTECTED:    # PROTECTED: only particles, dropped
         warnings.append(LineWarning(WarningCode.EMPTY_OUTPUT,
                                     f"the model returned nothing for the span at {span.start}-{span.end}", index))
     return warnings
+
+
+def _all(job: Job, name: str) -> list[str]:
+    """A list attribute of the job and of its quoted children, in order."""
+    return [*getattr(job, name), *(item for child in job.children for item in _all(child, name))]

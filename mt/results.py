@@ -3,6 +3,7 @@ run summary that ``koen translate``, the archive job and ``koen eval run`` all r
 
 from __future__ import annotations
 
+import bisect
 import enum
 from dataclasses import asdict, dataclass, field
 from typing import Iterable
@@ -19,6 +20,8 @@ class ProtectionKind(str, enum.Enum):
     TERM = "term"        # a glossary term: becomes its approved English
     NUMBER = "number"    # a numeric expression: becomes its English rendering
     ISLAND = "island"    # Latin text inside Korean: stays itself
+    DROPPED = "dropped"  # Hangul or Hanja that needs no English: a bracketed Hanja gloss (특례(特例)), or a
+                         # particle or copula after protected English when nothing else needs the model
 
     @property
     def priority(self) -> int:
@@ -39,6 +42,11 @@ class WarningCode(str, enum.Enum):
     # numbers (issue 18)
     DIGITS_UNPROTECTED = "digits-unprotected"  # a digit run of the source in no protection: the model may change it
     TAGS = "tags"                      # a line's inline markup (document formatting, XLIFF codes) did not survive intact
+    # English kept and foreign scripts (issue 18, part 4)
+    ENGLISH_ORDER = "english-order"      # protected English came out in another order than the source's
+    ENGLISH_DOUBLED = "english-doubled"  # protected English came out more often than the source has it
+    FOREIGN_SCRIPT = "foreign-script"    # Han, Kana or Cyrillic left in the translation
+    TERM_IN_COMPOUND = "term-in-compound"  # a glossary term glued into a longer compound the glossary lacks
 
 
 class Origin(str, enum.Enum):
@@ -65,6 +73,7 @@ class Protection:
     number_kind: str | None = None   # numbers: mt.numbers' kind (money, date, range, literal, ...)
     problem: str = ""                # numbers: why a digit run is kept literally (an impossible date ...)
     found: bool = False              # the model produced the replacement itself
+    out_of_order: bool = False       # ... but before an earlier protection's English
     repaired: bool = False           # koen put it back (re-cased or inserted)
 
     @property
@@ -83,6 +92,8 @@ class Job:
     inputs: list[str] = field(default_factory=list)        # model_input, split to fit the model
     output: str = ""
     removed_numbers: list[str] = field(default_factory=list)
+    doubled: list[str] = field(default_factory=list)       # kept English the output holds more often than the source
+    compounds: list[str] = field(default_factory=list)     # words where glossary terms are glued into a compound
     origin: Origin = Origin.MODEL
     confidence: float | None = None                        # mean token log-probability (mt.backends.base)
 
@@ -114,9 +125,18 @@ class Job:
         """(start, end) of the digit runs of this job's text that no protection covers."""
         if self.origin in (Origin.HUMAN, Origin.KEPT):
             return []
-        ranges = list(self.protected_ranges())
-        return [(start, end) for start, end in digit_runs(self.text)
-                if not any(s <= start and end <= e for s, e in ranges)]
+        ranges = sorted(self.protected_ranges())
+        starts = [s for s, _ in ranges]
+        reach, furthest = [], -1          # furthest end among the ranges starting at or before each one
+        for _, end in ranges:
+            furthest = max(furthest, end)
+            reach.append(furthest)
+        missed = []
+        for start, end in digit_runs(self.text):
+            index = bisect.bisect_right(starts, start) - 1
+            if index < 0 or reach[index] < end:
+                missed.append((start, end))
+        return missed
 
 
 @dataclass(frozen=True)

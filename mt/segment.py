@@ -339,7 +339,7 @@ def _cover(text: str, ranges: list[tuple[int, int]]) -> list[Span]:
     return spans
 
 
-_ISLAND_RE = re.compile(r"[A-Za-z][A-Za-z0-9&.'’\-]*(?:[ ,]+[A-Za-z][A-Za-z0-9&.'’\-]*)*[*]?")
+_ISLAND_RE = re.compile(r"[A-Za-z][A-Za-z0-9&.'’/\-]*(?:[ ,]+[A-Za-z][A-Za-z0-9&.'’/\-]*)*[*]?")
 
 
 def latin_islands(text: str) -> list[tuple[int, int]]:
@@ -347,7 +347,7 @@ def latin_islands(text: str) -> list[tuple[int, int]]:
     result = []
     for match in _ISLAND_RE.finditer(text):
         start, end = match.start(), match.end()
-        while end > start and text[end - 1] in " ,.-'’":
+        while end > start and text[end - 1] in " ,.-'’/":
             end -= 1
         if end > start:
             result.append((start, end))

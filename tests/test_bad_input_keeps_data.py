@@ -152,7 +152,7 @@ def test_an_english_name_before_a_number_stays_protected():
 
 
 def test_nested_title_marks_pair_up():
-    from mt.pipeline import _quoted_korean
+    from mt.protect import quoted_korean as _quoted_korean
 
     text = "정부는 「가「나」다」 사업을 한다."
     (start, end), = _quoted_korean(text)

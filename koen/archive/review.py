@@ -35,8 +35,9 @@ from . import MEMORY_FILE, RECORDS_FILE, approval
 DEFAULT_THRESHOLD = -1.5
 # Most doubtful first: a reason earlier in this list outranks any later one.
 SEVERITY = [WarningCode.EMPTY_OUTPUT, WarningCode.UNTRANSLATED, WarningCode.HANGUL_LEFT, WarningCode.REMOVED_NUMBER,
-            WarningCode.NUMBER_KEPT, WarningCode.DIGITS_UNPROTECTED, WarningCode.TAGS, WarningCode.RESTORED,
-            WarningCode.SPLIT,
+            WarningCode.NUMBER_KEPT, WarningCode.DIGITS_UNPROTECTED, WarningCode.FOREIGN_SCRIPT,
+            WarningCode.ENGLISH_DOUBLED, WarningCode.ENGLISH_ORDER, WarningCode.TAGS, WarningCode.RESTORED,
+            WarningCode.TERM_IN_COMPOUND, WarningCode.SPLIT,
             WarningCode.LOW_CONFIDENCE]
 
 
