@@ -29,7 +29,8 @@ from . import MEMORY_FILE, RECORDS_FILE
 DEFAULT_THRESHOLD = -1.5
 # Most doubtful first: a reason earlier in this list outranks any later one.
 SEVERITY = [WarningCode.EMPTY_OUTPUT, WarningCode.UNTRANSLATED, WarningCode.HANGUL_LEFT, WarningCode.REMOVED_NUMBER,
-            WarningCode.NUMBER_KEPT, WarningCode.RESTORED, WarningCode.SPLIT, WarningCode.LOW_CONFIDENCE]
+            WarningCode.DIGITS_UNPROTECTED, WarningCode.NUMBER_KEPT, WarningCode.RESTORED, WarningCode.SPLIT,
+            WarningCode.LOW_CONFIDENCE]
 
 
 def span_id(korean: str) -> str:
