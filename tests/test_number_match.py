@@ -95,3 +95,15 @@ def test_eval_score_prints_and_writes_number_precision(tmp_path):
     rows = [json.loads(line) for line in segments.read_text(encoding="utf-8").splitlines()]
     assert all("number_disagreements" in row for row in rows)
     assert any(row["number_disagreements"]["reference_only"] for row in rows)  # sys-b drops words
+
+
+@pytest.mark.parametrize("source,english", [
+    ("헨리 8세는", "Henry VIII was"), ("이십대 남성", "a man in his twenties"), ("30대 여성", "a woman in her 30s"),
+    ("2만 3,000명", "twenty-three thousand people"), ("3분의 2가", "two thirds of them"), ("8강전", "the quarterfinal"),
+    ("타율 4할 6리", "a .406 average"),
+])
+def test_account_numbers_finds_the_new_kinds_in_any_english(source, english):
+    from mt.numbers import account_numbers
+
+    checks = account_numbers(source, english)
+    assert checks and all(c.found for c in checks), checks

@@ -61,3 +61,9 @@ def test_a_digit_run_in_no_protection_is_warned_about_and_listed():
     assert audit["digit_runs"] == {"total": 2, "accounted": 0, "missed": ["12", "7"]}
     line = summarize(results).line()
     assert "digit runs accounted for 0% of 2" in line and "digits '12'" in line
+
+
+def test_every_warning_code_has_a_review_severity():
+    from koen.archive.review import SEVERITY
+
+    assert set(WarningCode) <= set(SEVERITY)  # a new code must be ranked, or the review queue cannot sort it

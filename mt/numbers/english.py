@@ -10,7 +10,7 @@ from decimal import Decimal
 from .find import find_numbers
 from .types import NumberCheck, NumberExpr, RenderStyle
 from .values import dec, decimals
-from .words import BARE_DECIMAL, supported_values
+from .words import BARE_DECIMAL, number_words, regnal_numbers, supported_values
 
 
 _EN_SCALES = {"thousand": 10**3, "million": 10**6, "billion": 10**9, "trillion": 10**12,
@@ -130,6 +130,8 @@ def _english_mentions(text: str) -> _Mentions:
         found.times.add((12, 0))
     for m in _EN_WORD_RE.finditer(text):
         found.words.add(Decimal(_EN_WORD_NUMBERS[m.group(1).lower()]))
+    for _start, _end, value in number_words(text) + regnal_numbers(text):  # thirty-nine, twenties, Henry VIII
+        found.words.add(value)
     return found
 
 

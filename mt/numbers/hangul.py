@@ -98,11 +98,3 @@ def is_foreign_name(text: str, start: int, end: int) -> bool:
     morphemes = analysis(word)
     return len(morphemes) == 1 and morphemes[0][1] == "NNP"
 
-
-def after_bare_noun(text: str, start: int) -> bool:
-    """The word before ``start`` is a noun with no particle (차량 30대: 30 vehicles)."""
-    before = previous_word(text, start)
-    if before is None:
-        return False
-    words = analysis(text[before[0]:before[1]])
-    return bool(words) and words[-1][1] in ("NNG", "NNB")

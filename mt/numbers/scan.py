@@ -14,9 +14,9 @@ from .units import (
     FULL_DOTTED, HANGUL_DIGITS, ISO_DATE, JE_COUNTERS, JE_RE, LATIN_BEFORE,
     MONTH_AFTER, DATE_COUNTER_AFTER, NATIVE, NATIVE_COUNTERS, NUM_RE, PHONE, RANGE_SEP, RATIO, RATIO_DAE, SHORT_DOTTED,
     SMALL_UNITS, TIME, UNIT_INFO, UNIT_RE, WEEKDAYS, WEEKDAY_RE, YEAR_MONTH_DOTTED, LAW, SCORE, TAIL_RE,
-    HANGUL_WORD, PARTICLE_WORDS, AGE_AFTER, BATTING_AFTER, FRACTION_AFTER, HUNDREDTHS_AFTER, KNOCKOUT_AFTER, KNOCKOUT_ROUNDS, DECADE_WORDS, MACHINES_AFTER, TERM_NOUNS, unit_at,
+    HANGUL_WORD, PARTICLE_WORDS, AGE_AFTER, DECADE_AFTER, BATTING_AFTER, FRACTION_AFTER, HUNDREDTHS_AFTER, KNOCKOUT_AFTER, KNOCKOUT_ROUNDS, DECADE_WORDS, MACHINES_AFTER, MACHINES_BEFORE, TERM_NOUNS, unit_at,
 )
-from .hangul import after_bare_noun, is_foreign_name, previous_word, stands_as_numeral
+from .hangul import is_foreign_name, previous_word, stands_as_numeral
 from .values import is_year, to_int_if_whole
 
 _SMALL_PLACE = re.compile(r" (?P<digit>\d)?(?(digit)|[" + "".join(HANGUL_DIGITS) + r"]?)(?P<place>[십백천])")
@@ -325,7 +325,8 @@ def counted(text: str, item: Item, k: int) -> Item:
     if item.unit == "count" and surface == "대":
         if TERM_NOUNS.match(text, k):
             return Item(item.start, k, "ordinal", value, unit="ordinal")
-        if int(value) in DECADE_WORDS and not MACHINES_AFTER.match(text, k) and not after_bare_noun(text, item.start):
+        if int(value) in DECADE_WORDS and DECADE_AFTER.match(text, k) and not MACHINES_AFTER.match(text, k) \
+                and not MACHINES_BEFORE.search(text, max(0, item.start - 8), item.start):
             return Item(item.start, k, "quantity", value, unit="decade", words=item.words, approx=item.approx)
     if item.unit == "age" and surface == "세" and 1 <= value <= 30 and not AGE_AFTER.match(text, k):
         before = previous_word(text, item.start)

@@ -205,6 +205,15 @@ TERM_NOUNS = re.compile(r"\s?(?:국회|총선|대선|대통령|국회의원|의�
 MACHINES_AFTER = re.compile(r"\s?(?:의\s)?(?:차량|차|자동차|승용차|버스|트럭|택시|열차|전동차|항공기|비행기|여객기|헬기|헬리콥터|전투기|"
                             r"드론|선박|배|기계|장비|컴퓨터|노트북|서버|로봇|카메라|기기|단말기|휴대폰|스마트폰|전화|피아노|엔진|발전기|"
                             r"오토바이|자전거|탱크|전차|장갑차|기관차)")
+# a decade of age is followed by a particle or the end of the word (30대가, 30대의) or by an age
+# group or a person (30대 초반, 30대 남성); 10대 과제, 30대 그룹, 100대 기업 count tasks and companies
+DECADE_AFTER = re.compile(
+    r"(?:\s?(?:초반|중반|후반|이상|이하|사이|전후|연령|층|남성|여성|남자|여자|남녀|청년|청소년|학생|직장인|주부|부부|가장|엄마|아빠|"
+    r"어머니|아버지|환자|사망자|피해자|피의자|용의자|운전자|회사원|근로자|노동자|고객|소비자|유권자|응답자|가구주|"
+    r"미혼|기혼|독신|싱글|노인|여배우|배우|가수|작가|교사|의사|주민|시민|부모|자녀|아들|딸|씨|남|녀)"
+    r"|(?:가|는|의|에|도|와|과|로|에서|까지|부터|만|들|였|이었|이다|인|였다)(?![가-힣])|(?!\s*[가-힣]))")
+MACHINES_BEFORE = re.compile(r"(?:" + MACHINES_AFTER.pattern.removeprefix(r"\s?(?:의\s)?(?:").removesuffix(")")
+                             + r")\s$")  # 차량 30대, 헬기 30대를
 AGE_AFTER = re.compile(r"\s?(?:이상|이하|미만|초과|때|까지|부터|이던|이었|가량|쯤|정도|된|인|의\s?나이)")
 FRACTION_AFTER = re.compile(r"분의\s?(?P<num>\d+(?:\.\d+)?)(?!\d|[.,]\d)")  # 3분의 2: the numerator
 KNOCKOUT_AFTER = re.compile(r"강(?:전)?" + TAIL)  # 8강 (quarterfinals), 4강전 (a semifinal)
