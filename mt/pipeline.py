@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime
 import re
 import unicodedata
-from typing import Callable, Sequence
+from typing import Callable, Generator, Sequence
 
 from . import __version__
 from .backends import Backend, translate_scored
@@ -28,7 +28,7 @@ from .results import (Job, LineResult, LineWarning, Origin, Protection, Protecti
 from .segment import PAIRS, Span, latin_islands, segment
 from .terms import TermFinder
 
-__all__ = ["Pipeline", "LineResult", "join_translations", "summarize"]
+__all__ = ["Pipeline", "LineResult", "join_translations", "run_stages", "summarize"]
 
 # Title marks hold names of programmes, laws and events: their inside is translated on its own and
 # put back inside the same marks. Ordinary quotes (‘’ “” ' ") are punctuation the model handles.
@@ -70,6 +70,14 @@ class Pipeline:
         return results
 
     def _translate_chunk(self, lines: Sequence[str], dates: Sequence[datetime.date | None]) -> list[LineResult]:
+        return run_stages(self.stages(lines, dates), lambda unique: translate_scored(self.backend, unique))
+
+    def stages(self, lines: Sequence[str], dates: Sequence[datetime.date | None]) -> Stages:
+        """The flow of :meth:`translate_lines` as stages, for callers that decode elsewhere (the
+        archive job batches many chunks' inputs together): the generator yields each round's
+        unique model inputs (quoted titles come a round before the sentences around them), is
+        sent ``{input: Scored}`` for them, and returns the lines' results. Segmenting, planning and
+        restoring run in the generator; only ``self.backend.count_tokens`` is used, never its model."""
         split = [(_split_ending(line), day) for line, day in zip(lines, dates)]
         segmented = [segment(body) for (body, _), _ in split]
         approved = self._human([span.text for spans in segmented for span in spans if span.translate])
@@ -87,7 +95,7 @@ class Pipeline:
                 jobs[i] = self._plan(unicodedata.normalize("NFC", span.text), day)
                 all_jobs.append(jobs[i])
             prepared.append((body, ending, spans, jobs))
-        self._run(all_jobs)
+        yield from self._run(all_jobs)
         results = []
         for body, ending, spans, jobs in prepared:
             span_results, warnings, accounted, runs = [], [], 0, 0
@@ -135,27 +143,27 @@ class Pipeline:
     def _human(self, spans: list[str]) -> dict[str, str]:
         return self.humans.human_translations(dict.fromkeys(spans)) if self.humans is not None and spans else {}
 
-    def _run(self, jobs: list[Job]) -> None:
+    def _run(self, jobs: list[Job]) -> Stages:
         children = [child for job in jobs for child in job.children]
         if children:
-            self._run(children)
+            yield from self._run(children)
         for job in jobs:
             for protection in job.protections:
                 if protection.kind is ProtectionKind.QUOTE:
                     child = job.children[protection.child]
                     protection.replacement = protection.source[0] + child.output + protection.source[-1]
             job.model_input = _substitute(job.text, job.protections)
-        self._translate_jobs(jobs)
+        yield from self._translate_jobs(jobs)
         for job in jobs:
             if job.origin is not Origin.KEPT:
                 job.output = _restore(job, self.protect_numbers)
 
-    def _translate_jobs(self, jobs: list[Job]) -> None:
+    def _translate_jobs(self, jobs: list[Job]) -> Stages:
         limit = self.backend.max_input_tokens
         for job in jobs:
             job.inputs = split_to_fit(job.model_input, self.backend.count_tokens, limit, _replacement_ranges(job))
         unique = list(dict.fromkeys(p for job in jobs for p in job.inputs if has_hangul(p)))
-        translated = dict(zip(unique, translate_scored(self.backend, unique) if unique else []))
+        translated = (yield unique) if unique else {}
         for job in jobs:
             scored = [translated[p] for p in job.inputs if p in translated]
             if any(s.origin is Origin.KEPT for s in scored):
@@ -171,6 +179,18 @@ class Pipeline:
 
 
 # -- helpers ------------------------------------------------------------------------------------
+
+Stages = Generator[list[str], dict, list[LineResult]]
+
+
+def run_stages(stages: Stages, translate: Callable[[list[str]], list]):
+    """Drive :meth:`Pipeline.stages` with ``translate(unique) -> [Scored]``; the lines' results."""
+    try:
+        unique = next(stages)
+        while True:
+            unique = stages.send(dict(zip(unique, translate(unique))))
+    except StopIteration as finished:
+        return finished.value
 
 def _split_ending(line: str) -> tuple[str, str]:
     body = line.rstrip("\r\n")

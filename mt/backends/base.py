@@ -11,12 +11,22 @@ from ..results import Origin
 
 @dataclass(frozen=True)
 class GenerationOptions:
-    """How to decode. ``fixed_output_tokens`` forces every output to that length (benchmarks)."""
+    """How to decode. ``fixed_output_tokens`` forces every output to that length (benchmarks).
+    ``batch_tokens`` sizes batches by padded tokens instead of ``batch_size`` inputs."""
 
     beam_size: int = 1
     batch_size: int = 32
     max_output_tokens: int | None = None
     fixed_output_tokens: int | None = None
+    batch_tokens: int | None = None
+
+    def identity(self) -> dict:
+        """The options as the translation memory's model identity holds them (an unset token
+        budget is left out, so memories made before it existed keep matching)."""
+        options = dict(self.__dict__)
+        if options.get("batch_tokens") is None:
+            options.pop("batch_tokens", None)
+        return options
 
     def output_budget(self, input_tokens: int, limit: int) -> int:
         """Most target tokens to generate for a batch whose longest input has ``input_tokens``."""

@@ -25,7 +25,7 @@ from .checkpoint import (
     fingerprint,
     forbidden_target_tokens,
     hub_files_available,
-    length_sorted_batches,
+    decoder_batches,
     load_pretrained,
     load_tokenizer,
     model_input_limit,
@@ -94,7 +94,7 @@ class CTranslate2Backend:
         ids = self.tokenizer(texts, add_special_tokens=True)["input_ids"]
         tokens = [self.tokenizer.convert_ids_to_tokens(row) for row in ids]
         outputs: list[Scored] = [Scored("")] * len(texts)
-        for batch in length_sorted_batches([len(row) for row in ids], self.options.batch_size):
+        for batch in decoder_batches([len(row) for row in ids], self.options):
             longest = max(len(ids[i]) for i in batch)
             if longest > self.max_input_tokens + 2:
                 raise ValueError(f"input of {longest} tokens exceeds the model limit; split it before translating")

@@ -13,7 +13,7 @@ from .checkpoint import (
     family_for,
     fingerprint,
     forbidden_target_tokens,
-    length_sorted_batches,
+    decoder_batches,
     load_pretrained,
     load_tokenizer,
     model_input_limit,
@@ -67,7 +67,7 @@ class TransformersBackend:
         texts = list(texts)
         outputs: list[Scored] = [Scored("")] * len(texts)
         lengths = self.count_tokens(texts)
-        for batch in length_sorted_batches(lengths, self.options.batch_size):
+        for batch in decoder_batches(lengths, self.options):
             longest = max(lengths[i] for i in batch)
             if longest > self.max_input_tokens + 2:
                 raise ValueError(f"input of {longest} tokens exceeds the model limit; split it before translating")
