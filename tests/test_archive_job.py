@@ -109,8 +109,8 @@ def test_changed_settings_do_not_resume(tmp_path):
 
 # -- kill -9 ----------------------------------------------------------------------------------
 
-def _command(archive: Path, outdir: Path, extra: list[str]) -> list[str]:
-    return ["archive", "translate", str(archive), str(outdir), "--chunk-records", "3", *extra]
+def _command(archive: Path, outdir: Path, extra: list[str], chunk: str = "3") -> list[str]:
+    return ["archive", "translate", str(archive), str(outdir), "--chunk-records", chunk, *extra]
 
 
 def _run_until_stalled(args: list[str], point: str) -> None:
@@ -133,21 +133,21 @@ def _run_until_stalled(args: list[str], point: str) -> None:
         process.stderr.close()
 
 
-def _kill_and_resume(tmp_path: Path, extra: list[str], points: list[str], checks=None) -> None:
+def _kill_and_resume(tmp_path: Path, extra: list[str], points: list[str], checks=None, chunk: str = "3") -> None:
     from typer.testing import CliRunner
 
     from koen.cli.archive import app
 
     archive = write_listing(tmp_path / "listing.txt", 12)
-    baseline = CliRunner().invoke(app, _command(archive, tmp_path / "baseline", extra)[1:])
+    baseline = CliRunner().invoke(app, _command(archive, tmp_path / "baseline", extra, chunk)[1:])
     assert baseline.exit_code == 0, baseline.output
     expected = output_files(tmp_path / "baseline")
     outdir = tmp_path / "killed"
     for point in points:
-        _run_until_stalled(_command(archive, outdir, extra), point)
+        _run_until_stalled(_command(archive, outdir, extra, chunk), point)
         if checks and point in checks:
             checks[point](outdir)
-    final = subprocess.run([sys.executable, "-m", "koen", *_command(archive, outdir, extra)], cwd=ROOT,
+    final = subprocess.run([sys.executable, "-m", "koen", *_command(archive, outdir, extra, chunk)], cwd=ROOT,
                            capture_output=True, text=True, env={**os.environ, "HF_HUB_OFFLINE": "1"})
     assert final.returncode == 0, final.stderr
     assert output_files(outdir) == expected

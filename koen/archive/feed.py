@@ -141,6 +141,8 @@ class Feeder:
 
     def _handle(self, event: tuple) -> None:
         kind = event[0]
+        if kind == "noop":
+            return
         if kind == "error":
             _, where, error = event
             raise error

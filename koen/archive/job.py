@@ -81,6 +81,8 @@ class ChunkWork:
     feed: FeedOptions = field(default_factory=FeedOptions)
     planners: int = 0                   # planning processes (0: plan and decode in turn, in this thread)
     bar: object = None                  # the progress bar, or None
+    provenance: dict = field(default_factory=dict)      # what every record's provenance says
+    default_date: datetime.date | None = None
 
 
 def run_locally(work: ChunkWork) -> Feeder:
@@ -215,7 +217,7 @@ class ArchiveJob:
         work = ChunkWork(pipeline, bound, [(start, records[start:start + size]) for start in range(0, len(records), size)],
                          done, commit, stages, written_since,
                          FeedOptions(getattr(options, "batch_size", 32), getattr(options, "batch_tokens", None)),
-                         planner_count() if planners is None else planners, bar)
+                         planner_count() if planners is None else planners, bar, provenance, self.options.default_date)
         try:
             feeder = (self.engine.run if self.engine is not None else run_locally)(work)
         finally:

@@ -96,7 +96,7 @@ def translate(
     backend_options = dict(model=model, backend=backend, device=device.value, batch_size=batch_size,
                            beam_size=beam_size, dtype=dtype, compute_type=compute_type, batch_tokens=batch_tokens)
     runner = make_engine(engine, backend_options, address=address, workers=workers,
-                         cpus_per_worker=cpus_per_worker, gpus_per_worker=gpus_per_worker)
+                         cpus_per_worker=cpus_per_worker, gpus_per_worker=gpus_per_worker, planners=planners)
     load_model = runner.make_backend if runner else functools.partial(make_backend, **backend_options)
 
     job = ArchiveJob(reader, outdir, load_model, settings, terms=terms, memory_path=memory,

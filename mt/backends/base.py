@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import importlib
+import importlib.metadata
+import os
 from dataclasses import dataclass, field
 from typing import Callable, Protocol, Sequence, runtime_checkable
 
@@ -106,11 +109,45 @@ def register_backend(name: str, help: str = "", aliases: tuple[str, ...] = ()):
     return decorate
 
 
+# Backends from outside koen join the registry in one of two ways, looked at when a name is not
+# registered yet: a distribution's entry point in the group ``koen.backends`` (name = the backend's
+# name, value = ``module:factory``), or a module named in ``KOEN_BACKENDS`` (comma-separated
+# module names) that registers its backends with ``@register_backend`` when imported.
+ENTRY_POINT_GROUP = "koen.backends"
+PLUGINS_VARIABLE = "KOEN_BACKENDS"
+_plugins_loaded = False
+
+
+def load_plugins() -> None:
+    """Import the backends named by ``KOEN_BACKENDS`` and entry points (once per process)."""
+    global _plugins_loaded
+    if _plugins_loaded:
+        return
+    _plugins_loaded = True
+    for module in filter(None, (part.strip() for part in os.environ.get(PLUGINS_VARIABLE, "").split(","))):
+        try:
+            importlib.import_module(module)
+        except Exception as exc:         # a broken plugin is the user's one-line error, not a traceback
+            raise KoenError(f"{PLUGINS_VARIABLE}: cannot import backend module {module!r} ({exc})") from None
+    for entry in importlib.metadata.entry_points(group=ENTRY_POINT_GROUP):
+        if entry.name in _REGISTRY:
+            continue
+        try:
+            factory = entry.load()
+        except Exception as exc:
+            raise KoenError(f"backend {entry.name!r} (entry point {entry.value}): cannot load it ({exc})") from None
+        if entry.name not in _REGISTRY:      # importing it may have registered it already
+            register_backend(entry.name, help=f"from {entry.value}")(factory)
+
+
 def backend_names() -> list[str]:
+    load_plugins()
     return sorted({spec.name for spec in _REGISTRY.values()})
 
 
 def load_backend(name: str, **options) -> Backend:
+    if name not in _REGISTRY:
+        load_plugins()
     spec = _REGISTRY.get(name)
     if spec is None:
         raise KoenError(f"unknown backend {name!r}; choose one of: {', '.join(backend_names())}")
