@@ -144,3 +144,35 @@ def test_a_backend_from_an_entry_point_or_koen_backends_runs_from_the_cli(tmp_pa
     assert [r["translation"] for r in first] and all(r["provenance"]["model"] == BATCH_SENSITIVE for r in second)
     broken = _koen(["translate", "--backend", "nothing-like-it"], {"KOEN_BACKENDS": "no_such_module_here"})
     assert broken.returncode == 2 and broken.stderr.count("\n") == 1 and "no_such_module_here" in broken.stderr
+
+
+def test_the_decoder_thread_hands_over_the_next_batch_before_collecting_the_last():
+    import queue
+    import threading
+
+    from koen.archive.feed import ThreadDecoder
+    from mt.backends.base import Scored
+
+    log: list[tuple[str, str]] = []
+    all_queued = threading.Event()
+
+    class Asynchronous:               # what CTranslate2Backend.submit_scored offers
+        def submit_scored(self, texts):
+            if texts[0] == "t0":
+                all_queued.wait(10)
+            log.append(("submit", texts[0]))
+
+            def collect():
+                log.append(("collect", texts[0]))
+                return [Scored(text.upper()) for text in texts]
+            return collect
+
+    events: queue.Queue = queue.Queue()
+    decoder = ThreadDecoder(Asynchronous(), events)
+    for number in range(3):
+        decoder.submit(number, [f"t{number}"])
+    all_queued.set()
+    got = [events.get(timeout=10) for _ in range(3)]
+    decoder.close()
+    assert [(ticket, outputs[0].text) for _, ticket, _, outputs in got] == [(0, "T0"), (1, "T1"), (2, "T2")]
+    assert log.index(("submit", "t1")) < log.index(("collect", "t0"))

@@ -226,3 +226,41 @@ class socket_closed:
 
     def __exit__(self, *exc) -> None:
         return None
+
+
+def test_the_agents_a_killed_driver_leaves_are_ended_by_the_next_run(tmp_path, cluster):
+    """kill -9 of a driver that started its own Ray instance orphans Ray's agents; the next run
+    that starts one (here: the cleanup it calls first) ends exactly those, and nothing else."""
+    import tempfile
+
+    from koen.archive.ray_cleanup import MARK, end_orphans, session_processes
+
+    root = Path(tempfile.mkdtemp(prefix="kr", dir="/tmp"))      # short: Ray's socket paths must fit
+    source = write_listing(tmp_path / "listing.txt", 40)
+    env = {**os.environ, "HF_HUB_OFFLINE": "1", "RAY_TMPDIR": str(root),
+           "PYTHONPATH": f"{ROOT}{os.pathsep}{os.environ.get('PYTHONPATH', '')}"}
+    process = subprocess.Popen(_koen(str(source), str(tmp_path / "out"), "--backend", "romanize", "--engine", "ray",
+                                     "--chunk-records", "1"), cwd=ROOT, env=env,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 240
+        while not list((root / "ray").glob(f"session_2*/{MARK}")) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        time.sleep(2)                                     # its agents have started
+        process.send_signal(signal.SIGKILL)
+    finally:
+        process.wait()
+    (mark,) = [m for m in (root / "ray").glob(f"session_2*/{MARK}")]
+    left, deadline = None, time.monotonic() + 30
+    while time.monotonic() < deadline:                    # the head processes follow their parent out
+        time.sleep(1)
+        now = session_processes(mark.parent)
+        if now == left:
+            break
+        left = now
+    assert left, "no orphaned Ray process to end: the reproduction no longer holds"
+    assert end_orphans(root / "ray") >= len(left)
+    assert not [pid for pid in left if Path(f"/proc/{pid}").exists() and
+                Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"]
+    assert not mark.exists()
+    assert ray.cluster_resources()["CPU"] == 2           # the test's own cluster was not touched
