@@ -192,6 +192,7 @@ def main() -> None:
     parser.add_argument("--batch-size", type=int, default=192)
     parser.add_argument("--ray-records", type=int, default=250, help="records of the Ray run (a prefix of the archive)")
     parser.add_argument("--no-ray", action="store_true")
+    parser.add_argument("--no-local", action="store_true")
     parser.add_argument("--extra", default="", help="more options for the local run, e.g. '--chunk-records 256'")
     parser.add_argument("--workdir", default="/tmp/koen-gpu-feed")
     parser.add_argument("--corpora", default=str(SHARED), help="folder of the development corpora")
@@ -209,13 +210,14 @@ def main() -> None:
     records = write_archive(archive, sentences)
     results: dict = {"source": source, "sentences": len(sentences), "records": records, "cores": os.cpu_count(),
                      "batch_size": args.batch_size}
-    results["local"] = local = local_run(archive, workdir / "out-local", args.batch_size, args.extra.split())
-    local["cpu_ms_per_segment"] = round(1000 * local["cpu_s"] / segments_of(workdir / "out-local"), 3)
     print(f"{records} records, {len(sentences)} sentences ({source}), --batch-size {args.batch_size} {args.extra}",
           file=sys.stderr)
-    print(f"local: decoder share {local['decoder_share']:.2f}, mean batch {local['mean_batch']:.1f} "
-          f"({local['decoder_calls']} calls), wall {local['wall_s']:.1f} s, "
-          f"CPU {local['cpu_ms_per_segment']:.2f} ms per segment", file=sys.stderr)
+    if not args.no_local:
+        results["local"] = local = local_run(archive, workdir / "out-local", args.batch_size, args.extra.split())
+        local["cpu_ms_per_segment"] = round(1000 * local["cpu_s"] / segments_of(workdir / "out-local"), 3)
+        print(f"local: decoder share {local['decoder_share']:.2f}, mean batch {local['mean_batch']:.1f} "
+              f"({local['decoder_calls']} calls), wall {local['wall_s']:.1f} s, "
+              f"CPU {local['cpu_ms_per_segment']:.2f} ms per segment", file=sys.stderr)
     if not args.no_ray:
         prefix = workdir / "archive-ray.jsonl"
         lines = archive.read_text(encoding="utf-8").splitlines(keepends=True)[:args.ray_records]

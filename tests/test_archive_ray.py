@@ -134,15 +134,16 @@ def test_a_killed_worker_actor_loses_and_duplicates_nothing(tmp_path, cluster, t
     killed: list[tuple[int, int]] = []
 
     def kill_one_worker_mid_run():
-        deadline = time.monotonic() + 120
+        deadline = time.monotonic() + 240
         while time.monotonic() < deadline:
             done = _lines(tmp_path / "ray" / "records.jsonl")
-            pids = _worker_pids()
-            if done >= 1 and pids:                      # workers are busy and records are left
+            decoded = {int(worker.rsplit(":", 1)[1]) for worker in list(engine.worker_segments)}
+            pids = [pid for pid in _worker_pids() if pid in decoded]
+            if pids and done < 16:                      # a worker has decoded and records are left
                 os.kill(pids[0], signal.SIGKILL)
                 killed.append((done, pids[0]))
                 return
-            time.sleep(0.02)
+            time.sleep(0.01)
 
     killer = threading.Thread(target=kill_one_worker_mid_run)
     killer.start()
@@ -150,8 +151,9 @@ def test_a_killed_worker_actor_loses_and_duplicates_nothing(tmp_path, cluster, t
     killer.join()
     assert killed and killed[0][0] < 16, "the run ended before a worker could be killed"
     _same_output(tmp_path / "local", tmp_path / "ray")
-    # the restarted actor is a new process: its batches are counted under its new pid
-    assert len(engine.worker_segments) >= 3
+    # the killed actor's batches stay counted under its pid; the work left went on without it
+    assert any(worker.endswith(f":{killed[0][1]}") for worker in engine.worker_segments)
+    assert len(engine.worker_segments) >= 2
     records = (tmp_path / "ray" / "records.jsonl").read_text().splitlines()
     assert [json.loads(line)["id"] for line in records] == [str(n) for n in range(1, 17)]
 

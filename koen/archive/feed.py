@@ -38,7 +38,7 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from mt.backends.base import Scored, translate_scored
-from mt.backends.checkpoint import decoder_batches, token_budget_batches
+from mt.backends.checkpoint import decoder_batches
 from mt.errors import KoenError
 from mt.memory import normalise
 from mt.results import Origin
@@ -56,10 +56,8 @@ class FeedOptions:
     batch_tokens: int | None = None
 
     def batches(self, texts: list[str], tokens: dict[str, int]) -> list[list[str]]:
-        lengths = [tokens[text] for text in texts]
-        order = (token_budget_batches(lengths, self.batch_tokens) if self.batch_tokens
-                 else decoder_batches(lengths, self))
-        return [[texts[i] for i in batch] for batch in order]
+        """The model backends' own batching (mt.backends.checkpoint.decoder_batches) of ``texts``."""
+        return [[texts[i] for i in batch] for batch in decoder_batches([tokens[text] for text in texts], self)]
 
     def group_budget(self) -> int:
         per_batch = self.batch_tokens * CHARS_PER_TOKEN if self.batch_tokens else self.batch_size * CHARS_PER_INPUT
@@ -134,8 +132,14 @@ class Feeder:
         self.group_of = {c.start: g for g, group in enumerate(groups) for c in group.chunks}
         self._dispatch()
         while self.current < len(groups):
+            # Commits (SQLite and fsync) wait while planners or the decoder have news: the model's
+            # next batches and the planners' next rounds come first.
+            if self.events.empty() and self._commit_next():
+                continue
             self._handle(self.events.get())
             self._advance()
+        while self._commit_next():
+            pass
 
     # -- events ----------------------------------------------------------------------------------
 
@@ -154,7 +158,6 @@ class Feeder:
         elif kind == "done":
             _, key, lines = event
             self.by_key[key].lines = lines
-            self._commit_ready()
         elif kind == "decoded":
             _, (group_index, _), texts, outputs = event
             group = self.groups[group_index]
@@ -232,22 +235,35 @@ class Feeder:
         self.current += 1
         self._dispatch()
 
-    def _commit_ready(self) -> None:
-        """Commit, in record order, every chunk whose lines are back, with the memory entries of
-        the inputs it used that its group decoded."""
-        while self.next_commit is not None:
-            chunk = self.by_key[self.work.chunks[self.next_commit][0]]
-            if chunk.lines is None:
-                return
-            group = self.groups[self.group_of[chunk.start]]
-            made = {text: group.decoded[text] for text in sorted(chunk.used) if text in group.decoded}
-            self.work.commit(chunk.start, chunk.records, chunk.lines, made, group.chunks[0].start)
-            chunk.lines = []                    # committed: its lines are in the file now
-            if chunk is group.chunks[-1]:
-                group.committed = True
-                for text in group.decoded:      # the whole group is in the memory now
-                    self.overlay.pop(normalise(text), None)
-            self.next_commit = chunk.index + 1 if chunk.index + 1 < len(self.work.chunks) else None
+    def _commit_next(self) -> bool:
+        """Commit the next chunk in record order if its lines are back, with the memory entries of
+        the inputs it used that its group decoded; whether one was committed."""
+        if self.next_commit is None:
+            return False
+        chunk = self.by_key[self.work.chunks[self.next_commit][0]]
+        if chunk.lines is None:
+            return False
+        group = self.groups[self.group_of[chunk.start]]
+        made = {text: group.decoded[text] for text in sorted(chunk.used) if text in group.decoded}
+        self.work.commit(chunk.start, chunk.records, chunk.lines, made, group.chunks[0].start)
+        chunk.lines = []                    # committed: its lines are in the file now
+        if chunk is group.chunks[-1]:
+            group.committed = True
+            for text in group.decoded:      # the whole group is in the memory now
+                self.overlay.pop(normalise(text), None)
+        self.next_commit = chunk.index + 1 if chunk.index + 1 < len(self.work.chunks) else None
+        return True
+
+
+def run_feeder(work, planners, decoder) -> Feeder:
+    """Run ``work`` to its end with these planners and decoder, then close both."""
+    feeder = Feeder(work, planners, decoder, work.feed)
+    try:
+        feeder.run()
+    finally:
+        decoder.close()
+        planners.close()
+    return feeder
 
 
 # -- planners ------------------------------------------------------------------------------------
@@ -306,6 +322,8 @@ class ProcessPlanners:
 
     def __init__(self, count: int, make_stages: Callable, count_tokens: Callable):
         self.events: queue.Queue = queue.Queue()
+        # A fast tokenizer that used its threads before the fork warns in every child unless told.
+        os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
         context = multiprocessing.get_context("fork")
         self.connections, self.processes = [], []
         for _ in range(count):

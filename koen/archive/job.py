@@ -32,7 +32,8 @@ from mt.textio import atomic_writer
 
 from ..compose import with_memory
 from .chunks import ApprovedSnapshot, chunk_stages, warm_up
-from .feed import FeedOptions, Feeder, InlineDecoder, InlinePlanners, ProcessPlanners, ThreadDecoder, planner_count
+from .feed import (FeedOptions, Feeder, InlineDecoder, InlinePlanners, ProcessPlanners, ThreadDecoder, planner_count,
+                   run_feeder)
 from .lock import OutdirLock, attach_state, check_records
 from . import MEMORY_FILE, RECORDS_FILE, RENDERED_DIR, SUMMARY_FILE
 from .review import apply_approvals
@@ -99,13 +100,7 @@ def run_locally(work: ChunkWork) -> Feeder:
     else:
         planners = InlinePlanners(make_stages, backend.count_tokens)
         decoder = InlineDecoder(backend, planners.events)
-    feeder = Feeder(work, planners, decoder, work.feed)
-    try:
-        feeder.run()
-    finally:
-        decoder.close()
-        planners.close()
-    return feeder
+    return run_feeder(work, planners, decoder)
 
 
 class ArchiveJob:

@@ -36,7 +36,7 @@ from mt.pipeline import Pipeline
 from mt.results import Origin
 
 from ..compose import generation_options
-from .feed import Feeder, _step
+from .feed import Feeder, _step, run_feeder
 from .planning import backend_name, planning_backend, worker_device
 from .ray_cleanup import end_orphans, mark_session
 
@@ -284,13 +284,7 @@ class RayEngine:
         began = time.process_time()
         self.provenance = work.provenance
         planners = RayPlanners(self, work, self.planners)
-        decoder = RayDecoder(self, planners.events)
-        feeder = Feeder(work, planners, decoder, work.feed)
-        try:
-            feeder.run()
-        finally:
-            decoder.close()
-            planners.close()
+        feeder = run_feeder(work, planners, RayDecoder(self, planners.events))
         cpu = time.process_time() - began
         segments = feeder.hits + feeder.misses
         self.driver = {"cpu_s": round(cpu, 3), "segments": segments,

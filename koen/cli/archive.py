@@ -115,6 +115,9 @@ def translate(
         parts.append(f"{report.approved_now} re-rendered with editors' translations")
     if looked_up:
         parts.append(f"segments: {report.memory_hits} from memory, {report.memory_misses} by the model")
+    batches, inputs = report.batches
+    if batches:
+        parts.append(f"{batches} model batch(es) of {inputs / batches:.0f} inputs on average")
     print("koen: " + "; ".join(parts), file=sys.stderr)
     for line in runner.report_lines() if runner else []:
         print(f"koen: {line}", file=sys.stderr)
