@@ -57,10 +57,11 @@ def load_terms(glossary: str | Path | None) -> Matcher | None:
 
 
 def generation_options(batch_size: int = 32, beam_size: int = 1, max_output_tokens: int | None = None,
-                       fixed_output_tokens: int | None = None, **_other_backend_options) -> GenerationOptions:
+                       fixed_output_tokens: int | None = None, batch_tokens: int | None = None,
+                       **_other_backend_options) -> GenerationOptions:
     """How to decode, from the same keywords ``make_backend`` takes (the Ray driver plans with these)."""
     return GenerationOptions(beam_size=beam_size, batch_size=batch_size, max_output_tokens=max_output_tokens,
-                             fixed_output_tokens=fixed_output_tokens)
+                             fixed_output_tokens=fixed_output_tokens, batch_tokens=batch_tokens)
 
 
 def make_backend(model: str = DEFAULT_MODEL, backend: str = "transformers", device: str = "auto",
@@ -71,7 +72,8 @@ def make_backend(model: str = DEFAULT_MODEL, backend: str = "transformers", devi
 
 def with_memory(backend: Backend, memory: TranslationMemory, glossary_sha256: str | None) -> MemoryBackend:
     """The backend behind the memory, bound to the model identity it produces output under."""
-    options = getattr(getattr(backend, "options", None), "__dict__", None)
+    generation = getattr(backend, "options", None)
+    options = generation.identity() if hasattr(generation, "identity") else getattr(generation, "__dict__", None)
     identity = model_identity({**backend.provenance(), "glossary_sha256": glossary_sha256}, options)
     return MemoryBackend(backend, memory.bind(identity))
 

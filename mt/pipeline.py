@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime
 import re
 import unicodedata
-from typing import Callable, Sequence
+from typing import Callable, Generator, Sequence
 
 from . import __version__, inline
 from .backends import Backend, translate_scored
@@ -31,7 +31,7 @@ from .results import (Job, LineResult, LineWarning, Origin, Protection, Protecti
 from .segment import Span, latin_islands, segment
 from .terms import TermFinder
 
-__all__ = ["Pipeline", "LineResult", "join_translations", "summarize"]
+__all__ = ["Pipeline", "LineResult", "join_translations", "run_stages", "summarize"]
 
 
 class Pipeline:
@@ -70,6 +70,14 @@ class Pipeline:
         return results
 
     def _translate_chunk(self, lines: Sequence[str], dates: Sequence[datetime.date | None]) -> list[LineResult]:
+        return run_stages(self.stages(lines, dates), lambda unique: translate_scored(self.backend, unique))
+
+    def stages(self, lines: Sequence[str], dates: Sequence[datetime.date | None]) -> Stages:
+        """The flow of :meth:`translate_lines` as stages, for callers that decode elsewhere (the
+        archive job batches many chunks' inputs together): the generator yields each round's
+        unique model inputs (quoted titles come a round before the sentences around them), is
+        sent ``{input: Scored}`` for them, and returns the lines' results. Segmenting, planning and
+        restoring run in the generator; only ``self.backend.count_tokens`` is used, never its model."""
         split = [(_split_ending(line), day) for line, day in zip(lines, dates)]
         # Inline markers (document formatting, inline codes; mt.inline) are taken out before
         # segmentation: the model sees each sentence whole, and the markers are put back after.
@@ -93,8 +101,8 @@ class Pipeline:
                                      context=(body[:span.start][-1:], body[span.end:span.end + 64]))
                 all_jobs.append(jobs[i])
             prepared.append((body, ending, spans, jobs))
-        self._run(all_jobs)
-        fragment_english = self._translate_fragments(prepared, stripped)
+        yield from self._run(all_jobs)
+        fragment_english = yield from self._translate_fragments(prepared, stripped)
         results = []
         for ((original, _), _), (_, marks), (body, ending, spans, jobs) in zip(split, stripped, prepared):
             span_results, warnings, accounted, runs, missed = [], [], 0, 0, []
@@ -116,7 +124,7 @@ class Pipeline:
                                       missed, tags=len(marks)))
         return results
 
-    def _translate_fragments(self, prepared: list, stripped: list) -> dict[str, str]:
+    def _translate_fragments(self, prepared: list, stripped: list) -> Generator[list[str], dict, dict[str, str]]:
         """Each Korean fragment wrapped by inline markers, translated on its own: where its English
         is found in the sentence's English, the markers go around it there (mt.inline.locate)."""
         wanted = []
@@ -130,8 +138,8 @@ class Pipeline:
         unique = list(dict.fromkeys(wanted))
         if not unique:
             return {}
-        scored = translate_scored(self.backend, unique)
-        return {text: s.text for text, s in zip(unique, scored) if s.origin is not Origin.KEPT and s.text.strip()}
+        scored = yield unique
+        return {text: s.text for text, s in scored.items() if s.origin is not Origin.KEPT and s.text.strip()}
 
     def _plan(self, text: str, date: datetime.date | None, depth: int = 0, base: int = 0,
               context: tuple[str, str] = ("", "")) -> Job:
@@ -175,28 +183,28 @@ class Pipeline:
     def _human(self, spans: list[str]) -> dict[str, str]:
         return self.humans.human_translations(dict.fromkeys(spans)) if self.humans is not None and spans else {}
 
-    def _run(self, jobs: list[Job]) -> None:
+    def _run(self, jobs: list[Job]) -> Stages:
         children = [child for job in jobs for child in job.children]
         if children:
-            self._run(children)
+            yield from self._run(children)
         for job in jobs:
             for protection in job.protections:
                 if protection.kind is ProtectionKind.QUOTE:
                     child = job.children[protection.child]
                     protection.replacement = protection.source[0] + child.output + protection.source[-1]
             job.model_input = _substitute(job.text, job.protections)
-        self._translate_jobs(jobs)
+        yield from self._translate_jobs(jobs)
         for job in jobs:
             if job.origin is not Origin.KEPT:
                 job.output = _restore(job, self.protect_numbers)
 
 
-    def _translate_jobs(self, jobs: list[Job]) -> None:
+    def _translate_jobs(self, jobs: list[Job]) -> Stages:
         limit = self.backend.max_input_tokens
         for job in jobs:
             job.inputs = split_to_fit(job.model_input, self.backend.count_tokens, limit, _replacement_ranges(job))
         unique = list(dict.fromkeys(p for job in jobs for p in job.inputs if has_hangul(p)))
-        translated = dict(zip(unique, translate_scored(self.backend, unique) if unique else []))
+        translated = (yield unique) if unique else {}
         for job in jobs:
             scored = [translated[p] for p in job.inputs if p in translated]
             if any(s.origin is Origin.KEPT for s in scored):
@@ -212,6 +220,18 @@ class Pipeline:
 
 
 # -- helpers ------------------------------------------------------------------------------------
+
+Stages = Generator[list[str], dict, list[LineResult]]
+
+
+def run_stages(stages: Stages, translate: Callable[[list[str]], list]):
+    """Drive :meth:`Pipeline.stages` with ``translate(unique) -> [Scored]``; the lines' results."""
+    try:
+        unique = next(stages)
+        while True:
+            unique = stages.send(dict(zip(unique, translate(unique))))
+    except StopIteration as finished:
+        return finished.value
 
 def _split_ending(line: str) -> tuple[str, str]:
     body = line.rstrip("\r\n")

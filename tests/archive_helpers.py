@@ -34,6 +34,7 @@ class CountingBackend:
         self.calls = 0
         self.segments = 0
         self.texts: list[str] = []
+        self.sizes: list[int] = []          # inputs per call
         self.options = getattr(inner, "options", None)
 
     def count_tokens(self, texts):
@@ -42,6 +43,7 @@ class CountingBackend:
     def translate(self, texts):
         self.calls += 1
         self.segments += len(texts)
+        self.sizes.append(len(texts))
         self.texts.extend(texts)
         return self.inner.translate(texts)
 

@@ -33,13 +33,12 @@ def stall(name: str) -> None:
 
 
 Job = job_module.ArchiveJob
-translate_chunk, append, write = Job._translate_chunk, Job._append, Job._write
+store, append, write = Job._store, Job._append, Job._write
 
 
-def _translate_chunk(self, *args):
-    lines = translate_chunk(self, *args)
+def _store(self, *args):
+    store(self, *args)
     stall("translated")
-    return lines
 
 
 def _append(self, path, lines):
@@ -63,5 +62,5 @@ def _write(self, path, data):
     write(self, path, data)
 
 
-Job._translate_chunk, Job._append, Job._write = _translate_chunk, _append, _write
+Job._store, Job._append, Job._write = _store, _append, _write
 main(sys.argv[2:])

@@ -2,10 +2,11 @@
 
 Crash safety rests on one rule: a chunk's new memory entries and its finished records are
 committed in ONE SQLite transaction (the job's state file is ATTACHed to the memory database,
-and SQLite commits attached files atomically). The output of a chunk depends only on its records
-and on the memory as it was before the chunk, and chunk boundaries depend only on record order,
-so a run killed at any moment and started again produces exactly the bytes an uninterrupted run
-would. ``records.jsonl`` is derived from the committed records: a torn last line is cut off and
+and SQLite commits attached files atomically). The model decodes batches formed across the
+chunks of a decode group (koen/archive/feed.py); the batches depend only on record order, the
+batch options and the memory as it was before the group, and chunk boundaries depend only on
+record order, so a run killed at any moment and started again produces exactly the bytes an
+uninterrupted run would. ``records.jsonl`` is derived from the committed records: a torn last line is cut off and
 missing lines are appended. Rendered files and the summary are written atomically at the end.
 """
 
@@ -22,13 +23,16 @@ from typing import Callable
 from mt.archive.base import STATE_FILE, ArchiveReader, Record, Scan, require_records
 from mt.backends import Backend
 from mt.errors import KoenError, disk_full_is_an_error
-from mt.memory import BoundMemory, TranslationMemory
+from mt.memory import BoundMemory, TranslationMemory, normalise
 from mt.pipeline import Pipeline
 from mt.results import RunSummary
 from mt.terms import TermFinder
-from mt.textio import atomic_writer, split_text_lines
+from mt.textio import atomic_writer
 
 from ..compose import with_memory
+from .chunks import ApprovedSnapshot, chunk_stages, warm_up
+from .feed import (FeedOptions, Feeder, InlineDecoder, InlinePlanners, ProcessPlanners, ThreadDecoder, planner_count,
+                   run_feeder)
 from .identity import fingerprint as job_fingerprint, what_changed
 from .lock import OutdirLock, attach_state, check_records, prepare_outdir
 from . import MEMORY_FILE, RECORDS_FILE, RENDERED_DIR, SUMMARY_FILE
@@ -42,6 +46,7 @@ class JobOptions:
     skip_bad: bool = False
     redo: bool = False
     default_date: datetime.date | None = None
+    planners: int | None = None         # planning processes; None: one per core; 0: serial (feed.py)
 
 
 @dataclass
@@ -55,28 +60,47 @@ class JobReport:
     model_loaded: bool = False
     approved_now: int = 0             # finished records re-rendered with editors' translations
     untranslated_spans: int = 0       # Korean spans left as they are in the whole output (--backend none)
+    batches: tuple[int, int] = (0, 0)  # decoder batches this run, inputs in them
     outputs: list[Path] = field(default_factory=list)
 
 
-# -- engine seam (issue 13) ------------------------------------------------------------------------
-# The job hands its pending chunks to an engine: ``engine.run(work)`` must call ``work.commit`` for
-# every chunk, in order, with a pipeline whose output equals ``work.pipeline``'s (the Ray engine
-# serves model outputs it computed elsewhere). ``engine.summary()`` adds keys to summary.json.
-# No engine means the local one below (koen/archive/engine.py: the engines and their protocol).
+# -- engine seam (issues 13, 19) -------------------------------------------------------------------
+# The job hands its chunks to an engine: ``engine.run(work)`` must call ``work.commit`` for every
+# pending chunk, in order, with the lines ``work.stages`` makes when fed the outputs of batches
+# formed as koen/archive/feed.py forms them (the local engine runs that feeder here, the Ray
+# engine with planners and decoders on its workers). ``engine.summary()`` adds keys to summary.json.
 
 @dataclass
 class ChunkWork:
-    pipeline: Pipeline                  # the job's pipeline (a MemoryBackend around the model)
+    pipeline: Pipeline                  # the job's pipeline around the model backend (no memory around it)
     memory: BoundMemory                 # the job's memory, bound to the model identity
-    chunks: list[tuple[int, list[Record]]]        # (sequence number of the first record, records)
-    commit: Callable                    # commit(pipeline, start, chunk): translate, store, append, count
-    translate: Callable                 # translate(pipeline, chunk) -> record lines, nothing stored
+    chunks: list[tuple[int, list[Record]]]        # every chunk from the first record: (its first seq, records)
+    done: int                           # records committed before this run
+    commit: Callable                    # commit(start, records, lines, made, group_start): one transaction
+    stages: Callable                    # stages(pipeline, records): koen.archive.chunks.chunk_stages
+    written_since: Callable             # written_since(seq): normalised inputs committed by chunks from seq on
+    feed: FeedOptions = field(default_factory=FeedOptions)
+    planners: int = 0                   # planning processes (0: plan and decode in turn, in this thread)
     bar: object = None                  # the progress bar, or None
+    provenance: dict = field(default_factory=dict)      # what every record's provenance says
+    default_date: datetime.date | None = None
 
 
-def run_locally(work: ChunkWork) -> None:
-    for start, chunk in work.chunks:
-        work.commit(work.pipeline, start, chunk)
+def run_locally(work: ChunkWork) -> Feeder:
+    """Plan in ``work.planners`` processes while a thread decodes (or both in turn, in this thread)."""
+    backend = work.pipeline.backend
+
+    def make_stages(records):
+        return work.stages(work.pipeline, records)
+
+    if work.planners:
+        warm_up(work.pipeline)            # before forking, so every planning process shares what it loaded
+        planners = ProcessPlanners(work.planners, make_stages, backend.count_tokens)
+        decoder = ThreadDecoder(backend, planners.events)
+    else:
+        planners = InlinePlanners(make_stages, backend.count_tokens)
+        decoder = InlineDecoder(backend, planners.events)
+    return run_feeder(work, planners, decoder)
 
 
 class ArchiveJob:
@@ -124,6 +148,9 @@ class ArchiveJob:
             db.execute("CREATE TABLE IF NOT EXISTS job.state (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
             db.execute("CREATE TABLE IF NOT EXISTS job.records (seq INTEGER PRIMARY KEY, position INTEGER NOT NULL, "
                        "line TEXT NOT NULL)")
+            # Model inputs each committed chunk decoded in its decode group (see koen/archive/feed.py).
+            db.execute("CREATE TABLE IF NOT EXISTS job.written (seq INTEGER NOT NULL, source TEXT NOT NULL, "
+                       "PRIMARY KEY (seq, source))")
             row = db.execute("SELECT value FROM job.state WHERE key = 'fingerprint'").fetchone()
             # A job that finished no record (e.g. its model failed to load) holds nothing to keep: replaced.
             finished_any = db.execute("SELECT COUNT(*) FROM job.records").fetchone()[0] > 0
@@ -132,6 +159,7 @@ class ArchiveJob:
                                 f"use another output folder or --redo to start it over")
             if self.options.redo or not row or row[0] != fingerprint:
                 db.execute("DELETE FROM job.records")
+                db.execute("DELETE FROM job.written")
                 db.execute("INSERT OR REPLACE INTO job.state VALUES ('fingerprint', ?)", (fingerprint,))
                 db.execute("INSERT OR REPLACE INTO job.state VALUES ('identity', ?)",
                            (json.dumps(identity, sort_keys=True, default=str),))
@@ -155,65 +183,51 @@ class ArchiveJob:
                    report: JobReport) -> None:
         model = self.make_backend()
         report.model_loaded = True
-        backend = with_memory(model, memory, self.terms.fingerprint if self.terms else None)
-        bound = backend.memory
-        pipeline = Pipeline(backend, terms=self.terms, humans=memory)
-        provenance = pipeline.provenance()
+        bound = with_memory(model, memory, self.terms.fingerprint if self.terms else None).memory
+        pipeline = Pipeline(model, terms=self.terms, humans=ApprovedSnapshot.of(memory))
+        provenance = Pipeline(model, terms=self.terms).provenance()
         bar = self.progress(len(records), done) if self.progress else None
         size = max(1, self.options.chunk_records)
+        db = memory.connection
 
-        def commit(chunk_pipeline, start: int, chunk: list[Record]) -> None:
-            with memory.transaction() as db:
-                lines = self._translate_chunk(chunk_pipeline, chunk, provenance)
-                db.executemany("INSERT INTO job.records (seq, position, line) VALUES (?, ?, ?)",
-                               [(start + i, record.position, line) for i, (record, line) in enumerate(zip(chunk, lines))])
+        def commit(start: int, chunk: list[Record], lines: list[str], made: dict, group_start: int) -> None:
+            with memory.transaction():
+                if made:
+                    bound.put_many({text: scored.text for text, scored in made.items()},
+                                   {text: scored.confidence for text, scored in made.items()})
+                    db.executemany("INSERT OR IGNORE INTO job.written (seq, source) VALUES (?, ?)",
+                                   [(start, normalise(text)) for text in made])
+                db.execute("DELETE FROM job.written WHERE seq < ?", (group_start,))
+                self._store(db, start, chunk, lines)
             self._append(records_path, lines)
             report.translated_now += len(chunk)
             if bar is not None:
                 bar.update(len(chunk))
 
-        work = ChunkWork(pipeline, bound, [(start, records[start:start + size]) for start in range(done, len(records), size)],
-                         commit, lambda chunk_pipeline, chunk: self._translate_chunk(chunk_pipeline, chunk, provenance), bar)
+        def written_since(seq: int) -> set[str]:
+            return {source for (source,) in db.execute("SELECT source FROM job.written WHERE seq >= ?", (seq,))}
+
+        def stages(chunk_pipeline, chunk):
+            return chunk_stages(chunk_pipeline, chunk, provenance, self.options.default_date)
+
+        planners = self.options.planners
+        options = getattr(model, "options", None)          # the backend's own batching: the batches it decodes
+        work = ChunkWork(pipeline, bound, [(start, records[start:start + size]) for start in range(0, len(records), size)],
+                         done, commit, stages, written_since,
+                         FeedOptions(getattr(options, "batch_size", 32), getattr(options, "batch_tokens", None)),
+                         planner_count() if planners is None else planners, bar, provenance, self.options.default_date)
         try:
-            (self.engine.run if self.engine is not None else run_locally)(work)
+            feeder = (self.engine.run if self.engine is not None else run_locally)(work)
         finally:
             if bar is not None:
                 bar.close()
-        report.memory_hits, report.memory_misses = bound.hits, bound.misses
+        report.memory_hits, report.memory_misses = (feeder.hits, feeder.misses) if feeder else (bound.hits, bound.misses)
+        report.batches = (feeder.batches, feeder.batched) if feeder else (0, 0)
 
-    def _translate_chunk(self, pipeline, chunk: list[Record], provenance: dict) -> list[str]:
-        lines: list[str] = []
-        dates: list[datetime.date | None] = []
-        owners: list[tuple[int, str]] = []
-        for index, record in enumerate(chunk):
-            day = record.date or self.options.default_date
-            for name, text in record.fields.items():
-                for line in split_text_lines(text):
-                    lines.append(line)
-                    dates.append(day)
-                    owners.append((index, name))
-        results = pipeline.translate_lines(lines, dates=dates, chunk_size=max(1, len(lines))) if lines else []
-        translated = [{name: "" for name in record.fields} for record in chunk]
-        audits: list[dict[str, list]] = [{} for _ in chunk]
-        warnings: list[list[str]] = [[] for _ in chunk]
-        line_numbers: dict[tuple[int, str], int] = {}
-        for (index, name), result in zip(owners, results):
-            translated[index][name] += result.translation
-            number = line_numbers[(index, name)] = line_numbers.get((index, name), 0) + 1
-            audit = _stable_origins(result.audit())
-            if any(span.span.translate for span in result.spans) or audit["warnings"]:
-                del audit["source"], audit["translation"]
-                audits[index].setdefault(name, []).append({"line": number, **audit})
-            warnings[index].extend(f"{name} line {number}: {w.message}" for w in result.warnings)
-        out = []
-        for record, fields, audit, warned in zip(chunk, translated, audits, warnings):
-            day = record.date or self.options.default_date
-            out.append(json.dumps({
-                "id": record.id, "location": record.location, "date": day.isoformat() if day else None,
-                "meta": record.meta, "source": record.fields, "translation": fields, "audit": audit,
-                "warnings": warned, "provenance": provenance,
-            }, ensure_ascii=False) + "\n")
-        return out
+    def _store(self, db, start: int, chunk: list[Record], lines: list[str]) -> None:
+        """The chunk's finished records, inside its commit's transaction."""
+        db.executemany("INSERT INTO job.records (seq, position, line) VALUES (?, ?, ?)",
+                       [(start + i, record.position, line) for i, (record, line) in enumerate(zip(chunk, lines))])
 
     def _apply_approvals(self, memory: TranslationMemory, records_path: Path) -> int:
         """Finished records holding a span an editor approved since are patched in place (no model
@@ -297,17 +311,6 @@ class ArchiveJob:
         except ValueError:
             old = None
         return what_changed(old, identity)
-
-
-def _stable_origins(audit: dict) -> dict:
-    """Records say ``model`` for machine English whether the model made it now or earlier (the
-    machine memory holds exactly its output): a resumed, redone or shared-memory run must write
-    the same bytes as one uninterrupted run. How many segments came from the memory is in the
-    run's report instead."""
-    for span in audit["spans"]:
-        if span.get("origin") == "memory":
-            span["origin"] = "model"
-    return audit
 
 
 def _summarize(rows: list[dict], scan: Scan, reader: dict) -> dict:

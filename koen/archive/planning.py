@@ -1,11 +1,9 @@
-"""What the Ray driver knows about the model without loading it: tokenizer, input limit, batching,
-provenance; and the two stand-in backends that let the unchanged pipeline run on the driver.
-
-The driver must form exactly the batches the local engine would (float results can depend on
-which inputs share a batch), so :func:`batches_for` applies the model backends' own
-``length_sorted_batches`` to the same token counts. A batch shipped whole and translated by a
-worker's real backend stays the same batch: it is already in length order, and the backends'
-batching of it returns it unchanged (a merged short remainder merges again).
+"""What the Ray engine knows about the model without loading its weights: tokenizer, input limit,
+batching options and provenance. The driver uses it for the provenance and memory identity; the
+planning workers count tokens with it. The batches themselves are formed as the local engine
+forms them (koen/archive/feed.py), so a batch a model worker decodes is the batch the local
+engine would decode: already in length order, and the backends' batching of it returns it
+unchanged (a merged short remainder merges again).
 """
 
 from __future__ import annotations
@@ -14,12 +12,10 @@ from pathlib import Path
 from typing import Sequence
 
 from mt.backends import GenerationOptions, load_backend
-from mt.backends.base import Scored
 from mt.backends.checkpoint import (
     count_tokens,
     family_for,
     fingerprint,
-    length_sorted_batches,
     load_pretrained,
     load_tokenizer,
     model_input_limit,
@@ -27,14 +23,12 @@ from mt.backends.checkpoint import (
     resolve_checkpoint,
 )
 from mt.errors import KoenError
-from mt.memory import normalise
 
 from ..compose import generation_options
 
 MODEL_BACKENDS = {"transformers": "transformers", "hf": "transformers", "ctranslate2": "ctranslate2",
                   "ct2": "ctranslate2"}
 EXACT_BACKENDS = {"romanize"}           # per-text results: any split of a call gives the same outputs
-Batch = tuple[str, ...]
 
 
 def backend_name(name: str) -> str:
@@ -109,85 +103,3 @@ def planning_backend(options: dict, device: str):
                       "compute_type": options["compute_type"], "quantization": meta.get("quantization"),
                       "beam_size": generation.beam_size}
     return PlanningBackend(name, tokenizer, limit, generation, provenance)
-
-
-def batches_for(backend, texts: Sequence[str]) -> list[Batch]:
-    """The batches the local engine's ``backend.translate(texts)`` decodes, each as its inputs in order."""
-    if backend.name in EXACT_BACKENDS:
-        size = 32
-        return [tuple(texts[i:i + size]) for i in range(0, len(texts), size)]
-    lengths = backend.count_tokens(texts)
-    return [tuple(texts[i] for i in batch) for batch in length_sorted_batches(lengths, backend.options.batch_size)]
-
-
-class MissingBatch(Exception):
-    """A chunk needs a batch no worker has translated yet."""
-
-
-class ServedBackend:
-    """Serves the pipeline's model calls from batches the workers translated (outputs with their
-    confidence, as the local backend's ``translate_scored`` gives them).
-
-    With ``wanted`` given (planning), an unknown batch is recorded there and answered with a
-    placeholder (the pass then only collects what to ship); without it, an unknown batch raises
-    :class:`MissingBatch` (a commit must use real outputs only).
-    """
-
-    def __init__(self, planner, results: dict[Batch, list[Scored]], wanted: dict[Batch, None] | None = None):
-        self.planner = planner
-        self.name = planner.name
-        self.max_input_tokens = planner.max_input_tokens
-        self.options = getattr(planner, "options", None)
-        self.results = results
-        self.wanted = wanted
-        self.asked: set[Batch] = set()        # unknown batches this backend met
-        self.segments = 0                      # model inputs it served for real
-
-    def count_tokens(self, texts: Sequence[str]) -> list[int]:
-        return self.planner.count_tokens(texts)
-
-    def provenance(self) -> dict:
-        return self.planner.provenance()
-
-    def translate(self, texts: Sequence[str]) -> list[str]:
-        return [scored.text for scored in self.translate_scored(texts)]
-
-    def translate_scored(self, texts: Sequence[str]) -> list[Scored]:
-        outputs: list[tuple[str, Scored]] = []
-        for batch in batches_for(self.planner, list(texts)):
-            found = self.results.get(batch)
-            if found is None:
-                if self.wanted is None:
-                    raise MissingBatch(batch[0][:40])
-                self.wanted.setdefault(batch, None)
-                self.asked.add(batch)
-                found = [Scored(text) for text in batch]
-            else:
-                self.segments += len(batch)
-            outputs.extend(zip(batch, found))
-        by_text = dict(outputs)
-        return [by_text[text] for text in texts]
-
-
-class OverlayMemory:
-    """The job's memory as it would be after the chunks planned so far: reads fall through to the
-    real memory, writes stay here. Keys are normalised exactly as the real memory does."""
-
-    def __init__(self, bound):
-        self.bound = bound
-        self.added: dict[str, tuple[str, float | None]] = {}
-
-    def get_many(self, texts) -> dict[str, str]:
-        return {text: translation for text, (translation, _) in self.get_scored(texts).items()}
-
-    def get_scored(self, texts) -> dict[str, tuple[str, float | None]]:
-        texts = list(texts)
-        found = {text: self.added[normalise(text)] for text in texts if normalise(text) in self.added}
-        hits, misses = self.bound.hits, self.bound.misses
-        found.update(self.bound.get_scored([text for text in texts if text not in found]))
-        self.bound.hits, self.bound.misses = hits, misses          # planning is no lookup of the run's
-        return found
-
-    def put_many(self, mapping: dict[str, str], confidences: dict[str, float | None] | None = None) -> None:
-        for source, target in mapping.items():
-            self.added.setdefault(normalise(source), (target, (confidences or {}).get(source)))

@@ -1,23 +1,20 @@
-"""`koen archive translate --engine ray`: model-holding workers on a Ray cluster, the rest on the driver.
+"""`koen archive translate --engine ray`: planning and model workers on a Ray cluster, the rest on the driver.
 
-Who does what:
+Who does what (the parties of koen/archive/feed.py):
 
-* The driver reads and segments the records, plans protections, asks the translation memory and
-  forms the batches the local engine would decode, all with the unchanged pipeline running over
-  a stand-in backend (:mod:`koen.archive.planning`: tokenizer only, no weights).
-* The batches of a window of chunks travel as one Ray Dataset, one row per batch, so Ray's block
-  splitting can never change which inputs share a batch. ``map_batches`` runs them on a pool of
-  actors (``BatchTranslator``) that load the backend once; results stream back in order.
-* The driver then commits each chunk exactly as the local engine does (same memory writes, same
-  records, same one-transaction commit), its model calls served from the shipped results. A
-  batch never computed is never invented: a commit that meets one rolls back and waits.
+* **Planning workers** (``ChunkPlanner`` actors) hold each chunk's pipeline stages: segmenting,
+  glossary and number planning, restoring and the chunk's JSON lines. They count tokens with the
+  model's tokenizer (no weights) and consult editors' translations as a snapshot.
+* **Model workers** (``BatchTranslator`` actors) load the backend once and decode whole batches.
+* The **driver** keeps what must be central: the memory lookup of each round's unique inputs,
+  forming the batches exactly as the local engine does (so the output is byte-identical to it),
+  committing chunks in order, and writing. Its CPU time per segment is in summary.json.
 
-Planning runs ahead of the memory: a pass over the window records the batches each chunk asks
-for, with a placeholder output for each one not yet translated and an overlay standing for the
-memory writes of the chunks before. A chunk whose planned model calls were all exact commits as
-soon as its batches are back. One that depended on a placeholder (a quoted title is translated
-first and its English becomes part of the sentence around it) goes round again with the real
-output: a second, usually small, dataset. Segments already in the memory never travel.
+Actors are restarted when they die (``max_restarts=-1``) and a call they held runs again
+(``max_task_retries=-1``): a decoded batch arrives once; a planning worker that lost its chunks'
+state is sent each chunk again with the rounds it was already fed. A batch never decoded is
+never invented: nothing commits before its outputs are back. Segments already in the memory never
+travel.
 """
 
 from __future__ import annotations
@@ -25,40 +22,31 @@ from __future__ import annotations
 import json
 import logging
 import os
+import queue
 import socket
+import threading
 import time
 from collections import Counter
 from urllib.parse import urlparse
 
-import numpy as np
-
 from mt.backends import GenerationOptions, load_backend
 from mt.backends.base import Scored, translate_scored
-from mt.backends.memory import MemoryBackend
 from mt.errors import KoenError
 from mt.pipeline import Pipeline
 from mt.results import Origin
 
 from ..compose import generation_options
-from .planning import (
-    Batch,
-    MissingBatch,
-    OverlayMemory,
-    ServedBackend,
-    backend_name,
-    planning_backend,
-    worker_device,
-)
+from .feed import Feeder, _step, run_feeder
+from .planning import backend_name, planning_backend, worker_device
+from .ray_cleanup import end_orphans, mark_session
 
 INSTALL_HINT = "--engine ray needs Ray, an optional extra: pip install 'koen[ray]'"
-WINDOW_RECORDS = 2048        # records planned and shipped together (one actor pool, one model load per round)
 
 
 def import_ray():
     """Ray, or the one-line install hint. (ray is an optional extra: imported late, here only.)"""
     try:
         import ray   # late: the optional extra koen[ray]
-        import ray.data
     except ImportError:
         raise KoenError(INSTALL_HINT) from None
     return ray
@@ -82,7 +70,7 @@ def check_reachable(address: str, timeout: float = 5.0) -> None:
 
 
 class BatchTranslator:
-    """The Ray actor: loads the backend once, then translates whole koen batches (one row each)."""
+    """The model worker: loads the backend once, then decodes whole koen batches."""
 
     def __init__(self, spec: dict):
         threads = spec["threads"]
@@ -96,20 +84,177 @@ class BatchTranslator:
         self.provenance = json.dumps(self.backend.provenance(), sort_keys=True)
         self.worker = f"{socket.gethostname()}:{os.getpid()}"
 
-    def __call__(self, batch: dict) -> dict:
-        outputs = [json.dumps([[s.text, s.confidence, s.origin.value] for s in translate_scored(self.backend, json.loads(texts))],
-                              ensure_ascii=False) for texts in batch["texts"]]
-        count = len(outputs)
-        return {"id": batch["id"], "outputs": np.array(outputs, dtype=object),
-                "worker": np.array([self.worker] * count, dtype=object),
-                "provenance": np.array([self.provenance] * count, dtype=object)}
+    def translate(self, texts: list[str]) -> tuple[str, str, list[tuple]]:
+        outputs = [(s.text, s.confidence, s.origin.value) for s in translate_scored(self.backend, texts)]
+        return self.worker, self.provenance, outputs
+
+
+class ChunkPlanner:
+    """The planning worker: each chunk's stages (koen.archive.chunks.chunk_stages), round by round."""
+
+    def __init__(self, spec: dict, terms, approved, provenance: dict, default_date):
+        from .chunks import ApprovedSnapshot, chunk_stages, warm_up
+
+        backend = planning_backend(spec["options"], spec["device"])
+        pipeline = Pipeline(backend, terms=terms, humans=ApprovedSnapshot(approved))
+        warm_up(pipeline)
+        self.count_tokens = backend.count_tokens
+        self.make_stages = lambda records: chunk_stages(pipeline, records, provenance, default_date)
+        self.running: dict[int, object] = {}
+
+    def plan(self, key: int, records: list) -> tuple:
+        self.running[key] = self.make_stages(records)
+        return _step(self.running, key, None, self.count_tokens)
+
+    def feed(self, key: int, values: dict) -> tuple:
+        if key not in self.running:
+            return ("lost", key)
+        return _step(self.running, key, values, self.count_tokens)
+
+    def replay(self, key: int, records: list, fed: list[dict]) -> tuple:
+        """A restarted worker's state for one chunk: planned again, sent every round fed before."""
+        self.running[key] = self.make_stages(records)
+        self.running[key].send(None)
+        for values in fed[:-1]:
+            self.running[key].send(values)
+        return _step(self.running, key, fed[-1], self.count_tokens)
+
+
+class _Calls:
+    """Ray calls in flight; a thread turns each finished one into an event of the job's queue."""
+
+    def __init__(self, ray, events: queue.Queue):
+        self.ray = ray
+        self.events = events
+        self.pending: dict = {}                # ObjectRef -> how to report it
+        self.lock = threading.Lock()
+        self.stopped = False
+        self.wake = threading.Event()
+        self.thread = threading.Thread(target=self._wait, name="koen-ray-calls", daemon=True)
+        self.thread.start()
+
+    def add(self, ref, report) -> None:
+        with self.lock:
+            self.pending[ref] = report
+        self.wake.set()
+
+    def _wait(self) -> None:
+        ray = self.ray
+        while not self.stopped:
+            with self.lock:
+                refs = list(self.pending)
+            if not refs:
+                self.wake.wait(0.5)
+                self.wake.clear()
+                continue
+            ready, _ = ray.wait(refs, num_returns=1, timeout=0.05)
+            for ref in ready:
+                with self.lock:
+                    report = self.pending.pop(ref)
+                try:
+                    self.events.put(report(ray.get(ref)))
+                except KoenError as error:
+                    self.events.put(("error", "ray", error))
+                except Exception as error:    # a Ray failure: worker could not load the model, cluster lost...
+                    self.events.put(("error", "ray", KoenError(f"Ray workers failed: {_first_line(error)}")))
+
+    def close(self) -> None:
+        self.stopped = True
+        self.wake.set()
+        self.thread.join(timeout=10)
+
+
+class RayPlanners:
+    """koen/archive/feed.py's planners on ``ChunkPlanner`` actors."""
+
+    def __init__(self, engine, work, count: int):
+        ray = engine.ray
+        self.events: queue.Queue = queue.Queue()
+        self.calls = _Calls(ray, self.events)
+        self.records: dict[int, list] = {}
+        self.fed: dict[int, list[dict]] = {}
+        spec = {"options": engine.options, "device": engine.device}
+        humans = work.pipeline.humans
+        remote = ray.remote(ChunkPlanner).options(num_cpus=0, max_restarts=-1, max_task_retries=-1,
+                                                  scheduling_strategy="SPREAD")
+        self.actors = [remote.remote(spec, work.pipeline.terms, humans.approved, engine.provenance,
+                                     work.default_date) for _ in range(count)]
+
+    def plan(self, index: int, key: int, records: list) -> None:
+        self.records[key], self.fed[key] = records, []
+        self.calls.add(self.actors[index % len(self.actors)].plan.remote(key, records), self._report(index))
+
+    def feed(self, index: int, key: int, values: dict) -> None:
+        self.fed[key].append(values)
+        self.calls.add(self.actors[index % len(self.actors)].feed.remote(key, values), self._report(index))
+
+    def _report(self, index: int):
+        def report(result: tuple) -> tuple:
+            if result[0] == "lost":           # the actor was restarted: give it the chunk again
+                key = result[1]
+                self.calls.add(self.actors[index % len(self.actors)].replay.remote(key, self.records[key], self.fed[key]),
+                               self._report(index))
+                return ("noop",)
+            if result[0] == "done":
+                self.records.pop(result[1], None)
+                self.fed.pop(result[1], None)
+            return result
+        return report
+
+    def close(self) -> None:
+        self.calls.close()
+        for actor in self.actors:
+            self.calls.ray.kill(actor)
+
+
+class RayDecoder:
+    """koen/archive/feed.py's decoder on ``BatchTranslator`` actors, each batch to the least busy."""
+
+    def __init__(self, engine, events: queue.Queue):
+        ray = engine.ray
+        self.engine = engine
+        self.calls = _Calls(ray, events)
+        spec = {"backend": engine.backend, "model": engine.options["model"], "device": engine.device,
+                "dtype": engine.options["dtype"], "compute_type": engine.options["compute_type"],
+                "options": generation_options(**engine.options).__dict__, "threads": max(1, int(engine.cpus))}
+        resources = {"num_gpus": engine.gpus} if engine.gpus else {}
+        remote = ray.remote(BatchTranslator).options(num_cpus=engine.cpus, max_restarts=-1, max_task_retries=-1,
+                                                     **resources)
+        self.actors = [remote.remote(spec) for _ in range(engine.workers)]
+        self.busy = Counter()
+        self.expected = json.dumps(engine.planner.provenance(), sort_keys=True)
+
+    def submit(self, ticket, texts: list[str]) -> None:
+        index = min(range(len(self.actors)), key=lambda i: self.busy[i])
+        self.busy[index] += 1
+        began = time.perf_counter()
+
+        def report(result: tuple) -> tuple:
+            worker, provenance, outputs = result
+            self.busy[index] -= 1
+            if provenance != self.expected:
+                raise KoenError(f"Ray worker {worker} loaded a different model than the driver planned for "
+                                f"({provenance} != {self.expected}); every node needs the same model files")
+            if len(outputs) != len(texts):
+                raise KoenError(f"Ray worker {worker} returned {len(outputs)} outputs for {len(texts)} inputs")
+            self.engine.worker_segments[worker] += len(texts)
+            self.engine.note_batch(ticket, len(texts), time.perf_counter() - began)
+            return ("decoded", ticket, texts, [Scored(text, confidence, Origin(origin))
+                                                for text, confidence, origin in outputs])
+
+        self.calls.add(self.actors[index].translate.remote(texts), report)
+
+    def close(self) -> None:
+        self.calls.close()
+        for actor in self.actors:
+            self.calls.ray.kill(actor)
 
 
 class RayEngine:
     name = "ray"
 
     def __init__(self, pipeline_options: dict, address: str | None = None, workers: int = 1,
-                 cpus_per_worker: float = 1, gpus_per_worker: float = 0, window_records: int = WINDOW_RECORDS):
+                 cpus_per_worker: float = 1, gpus_per_worker: float = 0, planners: int | None = None):
         self.ray = import_ray()
         self.options = dict(pipeline_options)
         self.backend = backend_name(self.options["backend"])
@@ -118,14 +263,15 @@ class RayEngine:
         self.workers = workers
         self.cpus = cpus_per_worker
         self.gpus = gpus_per_worker
-        self.window_records = max(1, window_records)
+        self.planners = planners or workers          # planning workers (0 or None: as many as model workers)
         if address:
             check_reachable(address)
         self.planner = None
+        self.provenance = None
         self.worker_segments: Counter = Counter()
         self.timings = {"connect_s": 0.0, "rounds": []}
-        self.segments = 0            # model inputs committed from worker results
-        self._window = 0
+        self.driver = {"cpu_s": 0.0, "segments": 0, "cpu_ms_per_segment": None}
+        self.ended_orphans = 0
 
     # -- the engine protocol (see koen.archive.job.ChunkWork) ---------------------------------------
 
@@ -134,134 +280,54 @@ class RayEngine:
         self.planner = planning_backend(self.options, self.device)
         return self.planner
 
-    def run(self, work) -> None:
-        context = self.ray.data.DataContext.get_current()
-        context.execution_options.preserve_order = True      # results come back in shipping order
-        context.enable_progress_bars = False                  # the driver's own bar counts records
-        logging.getLogger("ray.data").setLevel(logging.ERROR)
-        results: dict[Batch, list[Scored]] = {}
-        per_window = max(1, self.window_records // max(1, max((len(c) for _, c in work.chunks), default=1)))
-        for first in range(0, len(work.chunks), per_window):
-            self._window = first // per_window
-            pending = work.chunks[first:first + per_window]
-            while pending:
-                pending = self._round(work, pending, results)
-            results.clear()
+    def run(self, work) -> Feeder:
+        began = time.process_time()
+        self.provenance = work.provenance
+        planners = RayPlanners(self, work, self.planners)
+        feeder = run_feeder(work, planners, RayDecoder(self, planners.events))
+        cpu = time.process_time() - began
+        segments = feeder.hits + feeder.misses
+        self.driver = {"cpu_s": round(cpu, 3), "segments": segments,
+                       "cpu_ms_per_segment": round(1000 * cpu / segments, 3) if segments else None}
+        return feeder
+
+    def note_batch(self, ticket, segments: int, seconds: float) -> None:
+        group, number = ticket
+        self.timings["rounds"].append({"group": group, "batch": number, "segments": segments,
+                                       "seconds": round(seconds, 3)})
 
     def summary(self) -> dict:
         return {"engine": {"name": self.name, "address": self.address or "local instance", "workers": self.workers,
-                           "cpus_per_worker": self.cpus, "gpus_per_worker": self.gpus, "device": self.device,
-                           "timings": self.timings},
+                           "planners": self.planners, "cpus_per_worker": self.cpus, "gpus_per_worker": self.gpus,
+                           "device": self.device, "timings": self.timings, "driver": self.driver},
                 "worker_segments": dict(sorted(self.worker_segments.items()))}
 
     def report_lines(self) -> list[str]:
-        rounds = self.timings["rounds"]
-        if not rounds:
-            return []
-        per_worker = ", ".join(f"{name} {count}" for name, count in sorted(self.worker_segments.items()))
-        return [f"ray: {self.workers} worker(s), {sum(r['batches'] for r in rounds)} batches in {len(rounds)} "
-                f"dataset(s); segments per worker: {per_worker or 'none'}"]
-
-    # -- one round: plan the pending chunks, ship what they lack, commit in order ------------------
-
-    def _round(self, work, pending: list, results: dict) -> list:
-        wanted: dict[Batch, None] = {}
-        needs: list[set[Batch]] = []
-        overlay = OverlayMemory(work.memory)
-        for _, chunk in pending:
-            served = ServedBackend(self.planner, results, wanted)
-            work.translate(_with(work.pipeline, served, overlay), chunk)
-            needs.append(served.asked)
-        committed, blocked = 0, False
-
-        def advance() -> None:
-            nonlocal committed, blocked
-            while not blocked and committed < len(pending) and needs[committed] <= results.keys():
-                if self._commit(work, pending[committed], results):
-                    committed += 1
-                else:
-                    blocked = True      # it needs a batch only known once this round's results are in
-
-        advance()
-        for batch, outputs in self._ship(list(wanted)):
-            results[batch] = outputs
-            advance()
-        if not wanted and committed == 0:
-            raise RuntimeError("ray engine: a chunk needs batches that planning did not find")
-        return pending[committed:]
-
-    def _commit(self, work, item, results: dict) -> bool:
-        start, chunk = item
-        served = ServedBackend(self.planner, results)
-        hits, misses = work.memory.hits, work.memory.misses
-        try:
-            work.commit(_with(work.pipeline, served, work.memory), start, chunk)
-        except MissingBatch:
-            work.memory.hits, work.memory.misses = hits, misses       # rolled back: no lookup happened
-            return False
-        self.segments += served.segments
-        if work.bar is not None and hasattr(work.bar, "set_postfix_str"):
-            work.bar.set_postfix_str(f"{self.segments} segments by {self.workers} worker(s)")
-        return True
-
-    def _ship(self, batches: list[Batch]):
-        """Translate ``batches`` on the workers; yield (batch, outputs) in order as they come back."""
+        lines = [f"ended {self.ended_orphans} Ray process(es) a killed earlier run had left"] if self.ended_orphans else []
+        batches = self.timings["rounds"]
         if not batches:
-            return
-        ray = self.ray
-        spec = {"backend": self.backend, "model": self.options["model"], "device": self.device,
-                "dtype": self.options["dtype"], "compute_type": self.options["compute_type"],
-                "options": generation_options(**self.options).__dict__,
-                "threads": max(1, int(self.cpus))}
-        rows = [{"id": index, "texts": json.dumps(list(batch), ensure_ascii=False)} for index, batch in enumerate(batches)]
-        resources = {"num_gpus": self.gpus} if self.gpus else {}
-        dataset = ray.data.from_items(rows, override_num_blocks=len(rows)).map_batches(
-            BatchTranslator, fn_constructor_kwargs={"spec": spec}, batch_size=1, batch_format="numpy",
-            compute=ray.data.ActorPoolStrategy(size=min(self.workers, len(rows))), num_cpus=self.cpus, **resources)
-        # Ray Data's actors default to max_restarts=-1, max_task_retries=-1: a killed actor is
-        # restarted and the batch it held runs again; its result arrives once, in order.
-        expected = json.dumps(self.planner.provenance(), sort_keys=True)
-        timing = {"window": self._window, "batches": len(batches), "segments": sum(len(b) for b in batches), "first_result_s": None}
-        self.timings["rounds"].append(timing)
-        began = time.perf_counter()
-        try:
-            for row in dataset.iter_rows():
-                if timing["first_result_s"] is None:
-                    timing["first_result_s"] = round(time.perf_counter() - began, 3)
-                if row["provenance"] != expected:
-                    raise KoenError(f"Ray worker {row['worker']} loaded a different model than the driver planned "
-                                    f"for ({row['provenance']} != {expected}); every node needs the same model files")
-                batch = batches[int(row["id"])]
-                outputs = [Scored(text, confidence, Origin(origin)) for text, confidence, origin in json.loads(row["outputs"])]
-                if len(outputs) != len(batch):
-                    raise KoenError(f"Ray worker {row['worker']} returned {len(outputs)} outputs for {len(batch)} inputs")
-                self.worker_segments[str(row["worker"])] += len(batch)
-                yield batch, outputs
-        except KoenError:
-            raise
-        except Exception as exc:         # a Ray failure: worker could not load the model, cluster lost...
-            raise KoenError(f"Ray workers failed: {_first_line(exc)}") from None
-        finally:
-            timing["total_s"] = round(time.perf_counter() - began, 3)
+            return lines
+        per_worker = ", ".join(f"{name} {count}" for name, count in sorted(self.worker_segments.items()))
+        cpu = self.driver["cpu_ms_per_segment"]
+        return lines + [f"ray: {self.workers} model worker(s), {self.planners} planning worker(s), {len(batches)} "
+                        f"batches; segments per worker: {per_worker or 'none'}; driver CPU "
+                        f"{cpu if cpu is not None else 0:.2f} ms per segment"]
 
     def _connect(self) -> None:
         ray = self.ray
         began = time.perf_counter()
         if not ray.is_initialized():
+            if not self.address:
+                self.ended_orphans = end_orphans()
             settings = {"include_dashboard": False, "logging_level": logging.WARNING}
             try:
-                ray.init(address=self.address, **settings)
+                context = ray.init(address=self.address, **settings)
             except Exception as exc:     # ConnectionError, RuntimeError, ...: one line, exit 2
                 where = f"--address {self.address}" if self.address else "--engine ray"
                 raise KoenError(f"{where}: cannot start or join Ray ({_first_line(exc)})") from None
+            if not self.address:
+                mark_session(context)
         self.timings["connect_s"] = round(time.perf_counter() - began, 3)
-
-
-def _with(pipeline: Pipeline, backend, memory) -> Pipeline:
-    """The job's pipeline (same terms, number rules, editors' translations) with another model
-    backend and memory around it."""
-    return Pipeline(MemoryBackend(backend, memory), terms=pipeline.terms, protect_numbers=pipeline.protect_numbers,
-                    humans=pipeline.humans)
 
 
 def _first_line(exc: BaseException) -> str:

@@ -103,6 +103,12 @@ def translate(
     redo: bool = typer.Option(False, "--redo", help="Start the job in OUTDIR over (the memory is kept)."),
     chunk_records: int = typer.Option(16, "--chunk-records", min=1,
                                       help="Records per committed chunk (work lost to a kill is at most one chunk)."),
+    batch_tokens: Optional[int] = typer.Option(None, "--batch-tokens", min=1,
+                                               help="Size decoder batches by padded tokens (inputs x longest) "
+                                                    "instead of --batch-size inputs."),
+    planners: Optional[int] = typer.Option(None, "--planners", min=0,
+                                           help="Processes that segment, plan and restore while the model decodes "
+                                                "(default: one per core; 0: plan and decode in turn). Output is the same."),
     engine: str = typer.Option("local", "--engine", help="local | ray (model workers on a Ray cluster; pip install 'koen[ray]')."),
     address: Optional[str] = typer.Option(None, "--address", help="ray: cluster to join ('auto' or ray://host:port); "
                                                                     "default: start a local Ray instance."),
@@ -126,18 +132,19 @@ def translate(
     terms = load_terms(glossary_path)
     settings = {"model": model, "model_revision": _model_revision(model) if backend not in NO_CHECKPOINT else None,
                 "backend": backend, "device": device.value, "batch_size": batch_size, "beam_size": beam_size,
+                **({"batch_tokens": batch_tokens} if batch_tokens else {}),
                 "compute_type": compute_type, "dtype": dtype,
                 "glossary_sha256": hashlib.sha256(Path(glossary_path).read_bytes()).hexdigest() if glossary_path else None}
 
     backend_options = dict(model=model, backend=backend, device=device.value, batch_size=batch_size,
-                           beam_size=beam_size, dtype=dtype, compute_type=compute_type)
+                           beam_size=beam_size, dtype=dtype, compute_type=compute_type, batch_tokens=batch_tokens)
     runner = make_engine(engine, backend_options, address=address, workers=workers,
-                         cpus_per_worker=cpus_per_worker, gpus_per_worker=gpus_per_worker)
+                         cpus_per_worker=cpus_per_worker, gpus_per_worker=gpus_per_worker, planners=planners)
     load_model = runner.make_backend if runner else functools.partial(make_backend, **backend_options)
 
     job = ArchiveJob(reader, outdir, load_model, settings, terms=terms, memory_path=memory,
                      options=JobOptions(chunk_records=chunk_records, skip_bad=skip_bad, redo=redo,
-                                        default_date=default_date),
+                                        default_date=default_date, planners=planners),
                      progress=record_progress, engine=runner)
     with removed_if_nothing_finished(outdir):
         report = job.run()
@@ -155,6 +162,9 @@ def translate(
         parts.append(f"segments: {report.memory_hits} from memory, {report.memory_misses} "
                      + (f"by {made_by}" if made_by else "not in the memory (no model: left untranslated "
                         "unless the glossary covers them)"))
+    batches, inputs = report.batches
+    if batches:
+        parts.append(f"{batches} model batch(es) of {inputs / batches:.0f} inputs on average")
     print("koen: " + "; ".join(parts), file=sys.stderr)
     for line in runner.report_lines() if runner else []:
         print(f"koen: {line}", file=sys.stderr)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import importlib
+import importlib.metadata
+import os
 from dataclasses import dataclass, field
 from typing import Callable, Protocol, Sequence, runtime_checkable
 
@@ -11,12 +14,22 @@ from ..results import Origin
 
 @dataclass(frozen=True)
 class GenerationOptions:
-    """How to decode. ``fixed_output_tokens`` forces every output to that length (benchmarks)."""
+    """How to decode. ``fixed_output_tokens`` forces every output to that length (benchmarks).
+    ``batch_tokens`` sizes batches by padded tokens instead of ``batch_size`` inputs."""
 
     beam_size: int = 1
     batch_size: int = 32
     max_output_tokens: int | None = None
     fixed_output_tokens: int | None = None
+    batch_tokens: int | None = None
+
+    def identity(self) -> dict:
+        """The options as the translation memory's model identity holds them (an unset token
+        budget is left out, so memories made before it existed keep matching)."""
+        options = dict(self.__dict__)
+        if options.get("batch_tokens") is None:
+            options.pop("batch_tokens", None)
+        return options
 
     def output_budget(self, input_tokens: int, limit: int) -> int:
         """Most target tokens to generate for a batch whose longest input has ``input_tokens``."""
@@ -96,7 +109,39 @@ def register_backend(name: str, help: str = "", aliases: tuple[str, ...] = ()):
     return decorate
 
 
+# Backends from outside koen join the registry in one of two ways, looked at when a name is not
+# registered yet: a distribution's entry point in the group ``koen.backends`` (name = the backend's
+# name, value = ``module:factory``), or a module named in ``KOEN_BACKENDS`` (comma-separated
+# module names) that registers its backends with ``@register_backend`` when imported.
+ENTRY_POINT_GROUP = "koen.backends"
+PLUGINS_VARIABLE = "KOEN_BACKENDS"
+_plugins_loaded = False
+
+
+def load_plugins() -> None:
+    """Import the backends named by ``KOEN_BACKENDS`` and entry points (once per process)."""
+    global _plugins_loaded
+    if _plugins_loaded:
+        return
+    _plugins_loaded = True
+    for module in filter(None, (part.strip() for part in os.environ.get(PLUGINS_VARIABLE, "").split(","))):
+        try:
+            importlib.import_module(module)
+        except Exception as exc:         # a broken plugin is the user's one-line error, not a traceback
+            raise KoenError(f"{PLUGINS_VARIABLE}: cannot import backend module {module!r} ({exc})") from None
+    for entry in importlib.metadata.entry_points(group=ENTRY_POINT_GROUP):
+        if entry.name in _REGISTRY:
+            continue
+        try:
+            factory = entry.load()
+        except Exception as exc:
+            raise KoenError(f"backend {entry.name!r} (entry point {entry.value}): cannot load it ({exc})") from None
+        if entry.name not in _REGISTRY:      # importing it may have registered it already
+            register_backend(entry.name, help=f"from {entry.value}")(factory)
+
+
 def backend_names() -> list[str]:
+    load_plugins()
     return sorted({spec.name for spec in _REGISTRY.values()})
 
 
@@ -107,6 +152,8 @@ def canonical_backend(name: str) -> str | None:
 
 
 def load_backend(name: str, **options) -> Backend:
+    if name not in _REGISTRY:
+        load_plugins()
     spec = _REGISTRY.get(name)
     if spec is None:
         raise KoenError(f"unknown backend {name!r}; choose one of: {', '.join(backend_names())}")

@@ -210,6 +210,28 @@ def length_sorted_batches(lengths: Sequence[int], batch_size: int) -> Iterator[l
     yield from batches
 
 
+def token_budget_batches(lengths: Sequence[int], budget: int) -> Iterator[list[int]]:
+    """Indices in length-sorted batches of at most ``budget`` padded tokens (inputs × longest input,
+    what a decoder really holds), longest first; an input longer than the budget is a batch alone."""
+    batch: list[int] = []
+    for index in sorted(range(len(lengths)), key=lambda i: -lengths[i]):
+        if batch and (len(batch) + 1) * lengths[batch[0]] > budget:
+            yield batch
+            batch = []
+        batch.append(index)
+    if batch:
+        yield batch
+
+
+def decoder_batches(lengths: Sequence[int], options) -> Iterator[list[int]]:
+    """The batches a model backend decodes: ``options.batch_tokens`` padded tokens each when set,
+    else ``options.batch_size`` inputs (both length-sorted)."""
+    budget = getattr(options, "batch_tokens", None)
+    if budget:
+        return token_budget_batches(lengths, budget)
+    return length_sorted_batches(lengths, options.batch_size)
+
+
 def family_for(config_model_type: str, tokenizer, where: str) -> Family:
     family = detect_family(config_model_type, tokenizer, where)
     family.prepare_tokenizer(tokenizer)

@@ -12,7 +12,7 @@ import json
 import shutil
 import tempfile
 from pathlib import Path
-from typing import Sequence
+from typing import Callable, Sequence
 
 from .base import GenerationOptions, Scored, confidence, register_backend
 from .checkpoint import (
@@ -25,7 +25,7 @@ from .checkpoint import (
     fingerprint,
     forbidden_target_tokens,
     hub_files_available,
-    length_sorted_batches,
+    decoder_batches,
     load_pretrained,
     load_tokenizer,
     model_input_limit,
@@ -90,17 +90,23 @@ class CTranslate2Backend:
         sum of the generated tokens' log-probabilities (end token included; banned tokens removed
         from the distribution) divided by their number: already the per-token mean that the
         transformers backend computes (checked against ``score_batch`` in docs/review.md)."""
+        return self.submit_scored(texts)()
+
+    def submit_scored(self, texts: Sequence[str]) -> Callable[[], list[Scored]]:
+        """Hand ``texts`` to CTranslate2 now (``translate_batch(asynchronous=True)``) and return
+        what waits for their outputs: the device decodes while the caller prepares the next batch
+        (the archive job's decoder thread keeps two batches in flight)."""
         texts = list(texts)
         ids = self.tokenizer(texts, add_special_tokens=True)["input_ids"]
         tokens = [self.tokenizer.convert_ids_to_tokens(row) for row in ids]
-        outputs: list[Scored] = [Scored("")] * len(texts)
-        for batch in length_sorted_batches([len(row) for row in ids], self.options.batch_size):
+        started = []
+        for batch in decoder_batches([len(row) for row in ids], self.options):
             longest = max(len(ids[i]) for i in batch)
             if longest > self.max_input_tokens + 2:
                 raise ValueError(f"input of {longest} tokens exceeds the model limit; split it before translating")
             fixed = self.options.fixed_output_tokens
             budget = self.options.output_budget(longest, self.max_input_tokens)
-            results = self.translator.translate_batch(
+            started.append((batch, self.translator.translate_batch(
                 [tokens[i] for i in batch],
                 beam_size=self.options.beam_size,
                 max_decoding_length=budget + len(self._prefix),
@@ -108,11 +114,19 @@ class CTranslate2Backend:
                 target_prefix=[self._prefix] * len(batch) if self._prefix else None,
                 suppress_sequences=self._suppress,
                 return_scores=True,
-            )
-            for index, result in zip(batch, results):
-                hypothesis = self.tokenizer.convert_tokens_to_ids(result.hypotheses[0])
-                outputs[index] = Scored(decode(self.tokenizer, self.family, hypothesis), confidence(result.scores[0]))
-        return outputs
+                asynchronous=True,
+            )))
+
+        def collect() -> list[Scored]:
+            outputs: list[Scored] = [Scored("")] * len(texts)
+            for batch, results in started:
+                for index, pending in zip(batch, results):
+                    result = pending.result()
+                    hypothesis = self.tokenizer.convert_tokens_to_ids(result.hypotheses[0])
+                    outputs[index] = Scored(decode(self.tokenizer, self.family, hypothesis), confidence(result.scores[0]))
+            return outputs
+
+        return collect
 
     def provenance(self) -> dict:
         return {"backend": self.name, "model": self.checkpoint.source, "revision": self.meta.get("revision"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Sequence
 
 from ..errors import KoenError
@@ -13,7 +14,7 @@ from .checkpoint import (
     family_for,
     fingerprint,
     forbidden_target_tokens,
-    length_sorted_batches,
+    decoder_batches,
     load_pretrained,
     load_tokenizer,
     model_input_limit,
@@ -26,6 +27,30 @@ def pick_device(device: str) -> str:
     import torch   # late: heavy, loaded with the backend only
 
     return resolve_device(device, torch.cuda.is_available(), "PyTorch")
+
+
+@functools.lru_cache(maxsize=1)
+def _chosen_log_probs_class():
+    from transformers import LogitsProcessor   # late: transformers loads torch
+
+    class ChosenLogProbs(LogitsProcessor):
+        """Last of the processors: notes the log-probability of the token greedy decoding takes
+        at each step (the processed scores' maximum), one float per sequence."""
+
+        def __init__(self):
+            self.steps = []
+
+        def __call__(self, input_ids, scores):
+            import torch  # loaded with the backend already
+
+            self.steps.append(torch.log_softmax(scores.float(), dim=-1).max(dim=-1).values)
+            return scores
+
+    return ChosenLogProbs
+
+
+def _ChosenLogProbs():
+    return _chosen_log_probs_class()()
 
 
 @register_backend("transformers", help="PyTorch through Hugging Face transformers", aliases=("hf",))
@@ -67,23 +92,36 @@ class TransformersBackend:
         texts = list(texts)
         outputs: list[Scored] = [Scored("")] * len(texts)
         lengths = self.count_tokens(texts)
-        for batch in length_sorted_batches(lengths, self.options.batch_size):
+        for batch in decoder_batches(lengths, self.options):
             longest = max(lengths[i] for i in batch)
             if longest > self.max_input_tokens + 2:
                 raise ValueError(f"input of {longest} tokens exceeds the model limit; split it before translating")
             encoded = self.tokenizer([texts[i] for i in batch], return_tensors="pt", padding=True).to(self.device)
             with torch.inference_mode():
-                generated = self.model.generate(**encoded, **self._generation_kwargs(longest),
-                                                output_scores=True, return_dict_in_generate=True)
-                # Log-softmax over the processed scores: the distribution decoding chose from, banned
-                # tokens removed, which is what CTranslate2's return_scores reports too.
-                steps = self.model.compute_transition_scores(generated.sequences, generated.scores,
-                                                             getattr(generated, "beam_indices", None),
-                                                             normalize_logits=True)
-            for index, row, scores in zip(batch, generated.sequences.tolist(), steps.float().tolist()):
+                rows, steps = self._generate(encoded, longest)
+            for index, row, scores in zip(batch, rows, steps):
                 outputs[index] = Scored(decode(self.tokenizer, self.family, row),
                                         mean_log_prob(self._generated_scores(row[1:], scores)))
         return outputs
+
+    def _generate(self, encoded, longest: int) -> tuple[list[list[int]], list[list[float]]]:
+        """Token ids and per-step log-probabilities of the chosen tokens, from the processed scores
+        (banned tokens removed: the distribution decoding chose from, which is what CTranslate2's
+        return_scores reports too). Greedy decoding keeps one float per sequence and step, never
+        the batch × steps × vocabulary scores; beam search needs them to trace its beams."""
+        import torch  # heavy optional dependency: loaded with the backend only
+        from transformers import LogitsProcessorList
+
+        kwargs = self._generation_kwargs(longest)
+        if self.options.beam_size == 1:
+            chosen = _ChosenLogProbs()
+            sequences = self.model.generate(**encoded, **kwargs, logits_processor=LogitsProcessorList([chosen]))
+            steps = torch.stack(chosen.steps, dim=1) if chosen.steps else torch.zeros((sequences.shape[0], 0))
+            return sequences.tolist(), steps.float().tolist()
+        generated = self.model.generate(**encoded, **kwargs, output_scores=True, return_dict_in_generate=True)
+        steps = self.model.compute_transition_scores(generated.sequences, generated.scores,
+                                                     getattr(generated, "beam_indices", None), normalize_logits=True)
+        return generated.sequences.tolist(), steps.float().tolist()
 
     def _generated_scores(self, tokens: list[int], scores: list[float]) -> list[float]:
         """Log-probabilities of the generated tokens up to and including the end of sentence; a
