@@ -41,3 +41,19 @@ def for_terminal(text: str) -> str:
         else:
             out.append(f"\\U{ord(char):08x}")
     return "".join(out)
+
+
+def json_for_terminal(text: str) -> str:
+    """JSON text with every unsafe character written as a ``\\uXXXX`` escape (UTF-16 pairs above
+    U+FFFF): the same JSON value, nothing a terminal would obey. Layout (newline, tab) is kept:
+    ``json.dumps`` writes it only between values, never raw inside a string."""
+    out = []
+    for char in text:
+        if char in "\n\r\t" or not is_unsafe(char):
+            out.append(char)
+        elif ord(char) < 0x10000:
+            out.append(f"\\u{ord(char):04x}")
+        else:
+            high, low = divmod(ord(char) - 0x10000, 0x400)
+            out.append(f"\\u{0xD800 + high:04x}\\u{0xDC00 + low:04x}")
+    return "".join(out)

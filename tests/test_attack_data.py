@@ -246,6 +246,9 @@ def test_review_list_escapes_what_the_archive_and_editors_put_in(tmp_path, capsy
     for raw in ("\x1b", "\x07", "\u202e", "\u202c"):
         assert raw not in out and raw not in err
     assert "\\x1b" in out and "\\u202e" in out
+    code, out, _ = run(["review", "list", str(outdir), "--all", "--json"], capsys)
+    assert code == 0 and not any(raw in out for raw in ("\x1b", "\x07", "\u202e", "\u202c"))
+    assert hostile in {item["source_line"] for item in json.loads(out)["items"]}
 
 
 # -- 16, 29, 30. memory open modes ----------------------------------------------------------------

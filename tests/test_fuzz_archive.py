@@ -7,7 +7,7 @@ import json
 import os
 import tempfile
 
-from hypothesis import given
+from hypothesis import event, given
 from hypothesis import strategies as st
 
 from fuzz_settings import FUZZ
@@ -137,7 +137,9 @@ def test_fuzz_review_loop_on_records_with_any_unicode_raises_only_koen_error(tit
             try:
                 rows = loop.read_records(folder)
             except KoenError:
+                event("records.jsonl refused with one line")
                 return
+            event("records.jsonl read, queued, approved and re-rendered")
             items = loop.collect(rows, memory)
             for item in loop.queue(items, include_reviewed=True):
                 json.dumps(item.as_json(), ensure_ascii=False).encode("utf-8")

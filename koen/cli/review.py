@@ -9,7 +9,7 @@ from typing import Optional
 
 import typer
 
-from mt.controls import for_terminal
+from mt.controls import for_terminal, json_for_terminal
 from mt.errors import KoenError
 from mt.memory import TranslationMemory
 
@@ -70,7 +70,7 @@ def list_command(
     finally:
         tm.close()
     if as_json:
-        typer.echo(json.dumps({"items": [item.as_json() for item in items]}, ensure_ascii=False, indent=1))
+        typer.echo(json_for_terminal(json.dumps({"items": [item.as_json() for item in items]}, ensure_ascii=False, indent=1)))
         return
     for item in items:
         data = item.as_json()
