@@ -95,9 +95,11 @@ class ReviewSource:
 
     def decide(self, item_id: str, action: str, english: str, editor: str, revision: int,
                override: str | None) -> tuple:
+        # The loaded job is fresh (load() checks the records and the memory); the decision itself
+        # is a compare-and-set on the revision the form carries.
+        item = loop.find(self.load().items, self.outdir, item_id)
         memory = TranslationMemory(self.memory)
         try:
-            item = loop.find(loop.collect(loop.read_records(self.outdir), memory, self.threshold), self.outdir, item_id)
             if action == "approve":
                 review = loop.approve(memory, item, english, editor or None, revision, override, via="page")
             elif action == "reject":
