@@ -227,7 +227,7 @@ def test_the_page_refuses_the_same_characters_and_nul(offline):
 
 @FUZZ
 @given(st.text(min_size=1, max_size=30))
-def test_clean_english_refuses_exactly_the_unsafe_characters(text):
+def test_fuzz_clean_english_refuses_exactly_the_unsafe_characters(text):
     spaced = text.replace("\t", " ").replace("\n", " ").replace("\r", " ")
     unsafe = any(unicodedata.category(c) in ("Cc", "Cf", "Zl", "Zp", "Cs", "Co", "Cn") for c in spaced) \
         or has_any_hangul(spaced)

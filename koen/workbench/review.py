@@ -75,16 +75,20 @@ class ReviewSource:
                 stamp = self._stamp(memory)
                 if self._cache is not None and self._cache.stamp == stamp:
                     return self._cache
-                rows = loop.read_records(self.outdir)
-                items = loop.collect(rows, memory, self.threshold)
                 cached = self._cache
-                if cached is not None and cached.stamp[0] == stamp[0]:
-                    machine = cached.machine_index
-                else:
-                    machine = FuzzyIndex(FuzzyEntry(item.korean, item.english, "machine", item.origin)
-                                         for item in items.values() if item.origin != "human" and item.english)
                 human = FuzzyIndex(FuzzyEntry(r.source, r.english, "human", r.editor) for r in memory.all_reviews()
                                    if r.state == APPROVED and r.english)
+                if cached is not None and cached.stamp[0] == stamp[0]:
+                    # Only decisions changed: refresh the review states, keep the job and its index.
+                    reviews = memory.reviews([item.korean for item in cached.items.values()])
+                    for item in cached.items.values():
+                        item.review = reviews.get(item.korean)
+                    self._cache = _Loaded(stamp, cached.items, cached.titles, cached.machine_index, human)
+                    return self._cache
+                rows = loop.read_records(self.outdir)
+                items = loop.collect(rows, memory, self.threshold)
+                machine = FuzzyIndex(FuzzyEntry(item.korean, item.english, "machine", item.origin)
+                                     for item in items.values() if item.origin != "human" and item.english)
                 self._cache = _Loaded(stamp, items, loop.record_titles(rows), machine, human)
                 return self._cache
             finally:
@@ -95,9 +99,11 @@ class ReviewSource:
 
     def decide(self, item_id: str, action: str, english: str, editor: str, revision: int,
                override: str | None) -> tuple:
+        # The loaded job is fresh (load() checks the records and the memory); the decision itself
+        # is a compare-and-set on the revision the form carries.
+        item = loop.find(self.load().items, self.outdir, item_id)
         memory = TranslationMemory(self.memory)
         try:
-            item = loop.find(loop.collect(loop.read_records(self.outdir), memory, self.threshold), self.outdir, item_id)
             if action == "approve":
                 review = loop.approve(memory, item, english, editor or None, revision, override, via="page")
             elif action == "reject":
