@@ -18,7 +18,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
-from document_factory import docx_bytes, has_hangul, html_bytes, hwpx_bytes, korean_paragraphs, xliff12_bytes  # noqa: E402
+from document_factory import (docx_bytes, has_hangul, html_bytes, hwpx_bytes, korean_paragraphs,  # noqa: E402
+                              wrapped, xliff12_bytes)
 
 from mt import inline  # noqa: E402
 from mt.backends import load_backend  # noqa: E402
@@ -29,17 +30,6 @@ from mt.pipeline import Pipeline  # noqa: E402
 
 def stretches(source: str, translation: str) -> tuple[int, int]:
     """(pairs that wrapped words in the source, of which wrapping words in the translation)."""
-    def wrapped(line):
-        plain, marks = inline.strip(line)
-        opened, found = {}, {}
-        for mark in marks:
-            number, kind = inline.decode(mark.char)
-            if kind == inline.OPEN:
-                opened[number] = mark.offset
-            elif kind == inline.CLOSE:
-                found[number] = plain[opened[number]:mark.offset]
-        return found
-
     before, after = wrapped(source), wrapped(translation)
     worded = [n for n, text in before.items() if any(c.isalnum() for c in text)]
     return len(worded), sum(1 for n in worded if after.get(n, "").strip())

@@ -13,6 +13,7 @@ import random
 import re
 
 from archive_helpers import FLORES_KO
+from mt import inline
 
 STYLES = ("b", "i", "a")
 ENGLISH = ["English stays", "the OECD report", "Seoul 2025", "as planned"]
@@ -36,6 +37,19 @@ def korean_paragraphs(seed: int, count: int = 6) -> list[list[tuple[str, str]]]:
             pieces.append(("끝입니다.", ""))
         paragraphs.append([(text, style) for text, style in pieces if text])
     return paragraphs
+
+
+def wrapped(line: str) -> dict[int, str]:
+    """The text each pair wraps in ``line``, by pair number."""
+    plain, marks = inline.strip(line)
+    opened, found = {}, {}
+    for mark in marks:
+        number, kind = inline.decode(mark.char)
+        if kind == inline.OPEN:
+            opened[number] = mark.offset
+        elif kind == inline.CLOSE:
+            found[number] = plain[opened[number]:mark.offset]
+    return found
 
 
 def english_paragraph() -> list[tuple[str, str]]:

@@ -164,3 +164,13 @@ def test_a_flagged_xliff_line_needs_review_in_the_rendered_file(tmp_path):
     targets = etree.parse(str(tmp_path / "out" / "rendered" / "units.xlf")).getroot().iter("{*}target")
     states = [target.get("state") for target in targets]
     assert states[:2] == ["needs-review-translation", "translated"]
+
+
+def test_one_document_given_to_the_archive_job_names_the_command_for_it(tmp_path):
+    from mt.archive.readers import open_reader
+    from mt.errors import KoenError
+
+    document = tmp_path / "release.hwpx"
+    document.write_bytes(hwpx_bytes(korean_paragraphs(31, count=1)))
+    with pytest.raises(KoenError, match="koen translate"):
+        open_reader(document)

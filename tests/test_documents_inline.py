@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from hypothesis import given, strategies as st
 
-from document_factory import korean_paragraphs
+from document_factory import korean_paragraphs, wrapped
 from fuzz_settings import FUZZ
 from mt import inline
 from mt.backends import load_backend
@@ -41,19 +41,6 @@ class Recording:
 
     def provenance(self):
         return self.inner.provenance()
-
-
-def wrapped(line: str) -> dict[int, str]:
-    """The text each pair wraps in ``line``, by pair number."""
-    plain, marks = inline.strip(line)
-    opened, found = {}, {}
-    for mark in marks:
-        number, kind = inline.decode(mark.char)
-        if kind == inline.OPEN:
-            opened[number] = mark.offset
-        elif kind == inline.CLOSE:
-            found[number] = plain[opened[number]:mark.offset]
-    return found
 
 
 def tagged(pieces) -> str:

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from ..errors import KoenError
 from .base import ArchiveReader
+from .documents import is_document
 from .folder import FolderReader
 from .hfdatasets import DatasetsReader, is_saved_dataset
 from .jsonl import JsonlReader
@@ -35,12 +36,15 @@ def open_reader(input: str | Path, format: str = "auto", fields: RowFields = Row
         raise KoenError(f"{path}: no such file or folder")
     if format not in FORMATS:
         raise KoenError(f"--format {format}: expected one of {', '.join(FORMATS)}")
+    if format == "auto" and path.is_file() and is_document(path):
+        raise KoenError(f"{path}: one document: translate it with `koen translate {path} -o OUT`, "
+                        f"or give the folder holding it")
     if format == "auto":
         format = detect_format(path)
     if format in ("listing", "jsonl") and path.is_dir():
         raise KoenError(f"{path}: is a folder; --format {format} reads one file")
     if format == "folder" and not path.is_dir():
-        raise KoenError(f"{path}: --format folder expects a folder of .txt/.md files")
+        raise KoenError(f"{path}: --format folder expects a folder of .txt/.md files or documents")
     if format == "listing":
         return ListingReader(path)
     if format == "jsonl":
