@@ -68,6 +68,9 @@ def parse_amount(text: str, i: int, allow_hangul: bool, allow_big: bool = True) 
             nxt = _SMALL_PLACE.match(text, j)
             if nxt and SMALL_UNITS[nxt.group("place")] < unit and (allow_hangul or nxt.group("digit")):
                 j += 1
+            elif j + 1 < n and text[j] == " " and text[j + 1] in BIG_UNITS and (
+                    last_big is None or BIG_UNITS[text[j + 1]] < last_big):
+                j += 1  # 30억6천 만원: the big unit after a space still scales the section
             continue
         if ch in BIG_UNITS and allow_big:
             unit = BIG_UNITS[ch]

@@ -154,7 +154,7 @@ RANGE_SEP = re.compile(r"\s?[~∼～〜–]\s?")
 BAD_DATE_TAIL = re.compile(r"(?:\s?\d{1,4}일)?(?:\s?[~∼～〜–-]\s?(?:\d{1,4}[년월]\s?)*\d{1,4}[월일])?")
 SCORE = re.compile(r"(\d{1,2})\s?-\s?(\d{1,2})(?![\d:]|[.,/-]\d)")
 LAW = re.compile(r"(?P<article>\d+)조(?:의(?P<branch>\d+))?(?:\s?제(?P<paragraph>\d+)항)?(?:\s?제(?P<item>\d+)호)?")
-VAGUE = re.compile(r"(?<![가-힣])수(?P<small>[십백천])?(?P<big>[만억조])?")
+VAGUE = re.compile(r"(?<![가-힣])수 ?(?P<small>[십백천])?(?P<big>[만억조])?")  # 수십, 수 십 (spaced)
 
 NATIVE = {"한": 1, "두": 2, "세": 3, "네": 4, "다섯": 5, "여섯": 6, "일곱": 7, "여덟": 8, "아홉": 9,
            "열": 10, "스무": 20, "스물": 20, "서른": 30, "마흔": 40, "쉰": 50}
@@ -170,14 +170,14 @@ ENGLISH_ORDINAL_WORDS = {1: "first", 2: "second", 3: "third", 4: "fourth", 5: "f
 
 ANCHOR = re.compile(
     r"(?P<digit>(?<![\d])\d)"
-    r"|(?P<apos>['’‘](?=\d{2}(?!\d)))"
+    r"|(?P<apos>['’‘](?=\d{2}(?![\d십백천만억조])))"  # '25, but not ‘10억 달러 (a quoted amount)
     r"|(?P<ampm>(?<![가-힣])(?:오전|오후)\s?(?=\d{1,2}시))"
     r"|(?P<first>(?<![가-힣])(?:첫(?:\s?번째|째)" + TAIL + r"|첫(?=\s)))"
     r"|(?P<native>(?<![가-힣])(?:" + alternation(NATIVE) + r")\s?(?:"
     + alternation(NATIVE_COUNTERS) + r")" + TAIL + ")"
-    r"|(?P<vague>(?<![가-힣])수(?=[십백천만억조]))"
+    r"|(?P<vague>(?<![가-힣])수(?= ?[십백천만억조]))"
     # bounded repeats: a run of numeral syllables costs linear time wherever no counter follows
-    r"|(?P<hangul>(?<![가-힣])[일이삼사오육칠팔구십백천만억조]{1,12}(?: [일이삼사오육칠팔구십백천만억조]{1,8}){0,3}"
+    r"|(?P<hangul>(?<![가-힣\d])[일이삼사오육칠팔구십백천만억조]{1,12}(?: [일이삼사오육칠팔구십백천만억조]{1,8}){0,3}"
     r"(?=\s?(?:" + PURE_HANGUL_COUNTERS + r")"
     + TAIL + "))"
 )
