@@ -137,8 +137,9 @@ class Matcher:
     def _find(self, text: str, date: datetime.date | None) -> tuple[list[TermHit], list[tuple[int, int]]]:
         if not self.entries or not text:
             return [], []
-        if self._last is not None and self._last[0] == (text, date):
-            return self._last[1]
+        last = self._last      # one read: another thread may replace it (find, then compounds)
+        if last is not None and last[0] == (text, date):
+            return last[1]
         original = text
         text = unicodedata.normalize("NFC", text) if not unicodedata.is_normalized("NFC", text) else text
         positions = [i for i, c in enumerate(text) if not c.isspace() and not is_invisible(c)]

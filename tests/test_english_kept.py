@@ -279,3 +279,10 @@ def test_random_lines_of_mixed_text_keep_their_english():
     for line, result in zip(lines, results):
         for name in set(english_of(line)):
             assert whole_count(name, result.translation) == english_of(line).count(name), (line, result.translation)
+
+
+def test_every_warning_code_is_a_review_reason():
+    """The review queue ranks spans by their codes: a code missing there would crash `review list`."""
+    from koen.archive.review import SEVERITY
+
+    assert set(SEVERITY) == set(WarningCode)
