@@ -7,12 +7,8 @@ from typing import List, Optional
 
 import typer
 
-from eval.compare import format_table, paired_test
-from eval.evaluation import evaluate, segment_records
-from eval.regress import (DEFAULT_GATE_METRICS, SHARE_METRICS, check_regression, load_baseline, make_baseline,
-                          parse_tolerances, write_baseline)
-from eval.score import METRIC_KEYS, check_metric_keys
-from eval.term_check import load_termbase
+# The scoring modules (sacrebleu, numpy) are imported inside the commands that score: a command
+# that scores nothing (`koen translate`, `koen --version`) does not pay for them at start-up.
 from eval.testsets import discover, resolve
 from eval.textfiles import read_segments, require_same_length
 from mt.errors import KoenError
@@ -56,6 +52,7 @@ def _load_glossary(glossary: str | None, src: str | None):
         return None
     if src is None:
         raise KoenError("--glossary needs --src: terms are matched in the source text")
+    from eval.term_check import load_termbase
 
     return load_termbase(glossary)
 
@@ -67,6 +64,8 @@ def _write_segments(path: str, records: list[dict]) -> None:
 
 def _score_and_report(hypotheses, references, sources, termbase, *, date, as_json, width, segments, save_baseline,
                       hyp_name, ref_paths, src_path, glossary_path, testset=None, model=None, provenance=None):
+    from eval.evaluation import evaluate, segment_records
+    from eval.regress import make_baseline, write_baseline
 
     evaluation = evaluate(hypotheses, references, sources, termbase, date)
     if segments:
@@ -123,6 +122,7 @@ def baseline(
     model: Optional[str] = typer.Option(None, "--model", "-m", help="Model that made the output (recorded)."),
 ) -> None:
     """Write a regression baseline: scores, signatures, hashes, provenance and the hypotheses themselves."""
+    from eval.regress import make_baseline, write_baseline
 
     refuse_same_file(output, hyp, *ref, src, glossary)
     hypotheses, references, sources, _ = _read_aligned(hyp, ref, src)
@@ -149,6 +149,9 @@ def regress(
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
 ) -> None:
     """Exit 1 when a metric dropped beyond tolerance or significantly against the baseline; 0 otherwise."""
+    from eval.regress import (DEFAULT_GATE_METRICS, SHARE_METRICS, check_regression, load_baseline,
+                              parse_tolerances)
+    from eval.score import METRIC_KEYS
 
 
     base = load_baseline(baseline_file)
@@ -187,6 +190,8 @@ def compare(
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
 ) -> None:
     """Paired significance tests (sacrebleu's bootstrap and approximate randomization), p-values and 95% CIs."""
+    from eval.compare import format_table, paired_test
+    from eval.score import check_metric_keys
 
 
     metrics = check_metric_keys(metric or ["bleu", "chrf", "ter"])

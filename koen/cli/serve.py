@@ -9,12 +9,10 @@ from pathlib import Path
 from typing import Optional
 
 import typer
-import uvicorn
 
 from mt.errors import KoenError
 
 from ..compose import check_backend_options, make_backend
-from ..workbench.app import create_app
 from ..workbench.hosts import server_url
 from .options import DEFAULT_MODEL, EditedGlossary, edited_path, BackendName, BatchSize, BeamSize, ComputeType, Device, DeviceOption, Dtype, Model
 
@@ -54,6 +52,9 @@ def serve_command(
     check_backend_options(backend, model, dtype, compute_type)
     listening = _listen(host, port)       # bound here: a bad address is one line, and --port 0 gets its real port
     port = listening.getsockname()[1]
+    import uvicorn                              # late: the web stack loads only for the workbench
+    from ..workbench.app import create_app
+
     load = functools.partial(make_backend, model=model, backend=backend, device=device.value,
                              batch_size=batch_size, beam_size=beam_size, dtype=dtype, compute_type=compute_type)
     label = backend if backend == "romanize" else f"{backend} {model}"

@@ -9,7 +9,7 @@ from typing import Optional
 
 import typer
 
-from mt.errors import KoenError, located
+from mt.errors import located
 from mt.memory import TranslationMemory
 from mt.qa import check_lines
 from mt.results import WarningCode, summarize
