@@ -1,4 +1,5 @@
-# Two entry points for a fresh machine: `make translate` (the main job) and `make test`.
+# Two entry points for a fresh machine: `make translate` (the main job) and `make test` (the tests);
+# `make koen` says where the command is and how to put it on PATH.
 #
 # Both install into a project virtual environment (.venv, made with the stock python3), so they
 # work where python3 is "externally managed" (PEP 668, Debian/Ubuntu). pip runs only when
@@ -26,7 +27,7 @@ PY      := $(VENV)/bin/python
 VENV_PY := $(VENV)/bin/python
 endif
 
-.PHONY: install install-test translate test browser cat-tool office
+.PHONY: install install-test translate koen test browser cat-tool office
 
 install: $(STAMPS)/runtime.stamp
 
@@ -51,6 +52,14 @@ $(STAMPS)/test.stamp: $(STAMPS)/runtime.stamp pyproject.toml
 
 translate: $(STAMPS)/runtime.stamp
 	$(PY) -m koen archive translate $(ARCHIVE) $(OUT) --model $(MODEL) --backend $(BACKEND) $(ARGS)
+
+# Where the `koen` command is, and how to put it on PATH.
+koen: $(STAMPS)/runtime.stamp
+ifdef PYTHON
+	@echo "koen is installed for $(PYTHON): run it as '$(PYTHON) -m koen', or from that interpreter's bin folder"
+else
+	@echo "koen is $(VENV)/bin/koen; put it on PATH with: . $(VENV)/bin/activate"
+endif
 
 # Debian's Chromium for the workbench's browser tests (Playwright drives it; no browser download),
 # and a Hangul font (fonts-nanum) so that its pages and screenshots show Korean, not boxes.

@@ -155,3 +155,29 @@ def test_make_translate_defaults_to_the_sample_archive_and_passes_args():
     assert f"{sys.executable} -m koen archive translate" in chosen.stdout
     tests = subprocess.run(["make", "-n", "-B", "test"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
     assert "-e '.[test,ray]'" in tests.stdout and "-e '.[test" not in dry.stdout
+
+
+def setup_section() -> str:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    start = readme.index("## Set-up")
+    return readme[start:readme.index("\n## ", start + 1)]
+
+
+def test_readme_setup_is_two_commands_then_offline_and_where_koen_is():
+    section = setup_section()
+    heading = section.splitlines()[0]
+    block = section.split("```bash\n", 1)[1].split("```", 1)[0]
+    commands = [line.split("#")[0].strip() for line in block.splitlines() if line.strip()]
+    assert "two commands" in heading and commands == ["make translate", "make test"], block
+    offline = section[section.index("**Offline**"):]
+    assert "BACKEND=romanize" in offline and "MODEL=" in offline
+    assert ".venv/bin/koen" in section and ". .venv/bin/activate" in section and "make koen" in section
+
+
+@pytest.mark.skipif(shutil.which("make") is None, reason="make is not installed")
+def test_make_koen_says_where_koen_is_and_how_to_put_it_on_path():
+    env = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL", "PYTHON")}
+    dry = subprocess.run(["make", "-n", "-B", "koen"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+    assert dry.returncode == 0, dry.stderr
+    said = [line for line in dry.stdout.splitlines() if line.startswith("echo")]
+    assert said and ".venv/bin/koen" in said[-1] and ". .venv/bin/activate" in said[-1], dry.stdout

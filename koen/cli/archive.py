@@ -19,7 +19,6 @@ from mt.backends.checkpoint import fingerprint, resolve_checkpoint
 from mt.errors import KoenError
 
 from ..archive import MEMORY_FILE, RECORDS_FILE
-from ..archive.engine import make_engine
 from ..archive.job import ArchiveJob, JobOptions
 from ..archive.lock import refuse_inputs_in_outdir
 from ..archive.review import memory_path
@@ -138,6 +137,8 @@ def translate(
 
     backend_options = dict(model=model, backend=backend, device=device.value, batch_size=batch_size,
                            beam_size=beam_size, dtype=dtype, compute_type=compute_type, batch_tokens=batch_tokens)
+    from ..archive.engine import make_engine   # late: the Ray engine's imports (numpy, ...) only for archive jobs
+
     runner = make_engine(engine, backend_options, address=address, workers=workers,
                          cpus_per_worker=cpus_per_worker, gpus_per_worker=gpus_per_worker, planners=planners)
     load_model = runner.make_backend if runner else functools.partial(make_backend, **backend_options)

@@ -7,12 +7,8 @@ from typing import List, Optional
 
 import typer
 
-from eval.compare import format_table, paired_test
-from eval.evaluation import evaluate, number_match_line, segment_records
-from eval.regress import (DEFAULT_GATE_METRICS, SHARE_METRICS, SOURCE_METRICS, check_regression, load_baseline,
-                          make_baseline, parse_tolerances, write_baseline)
-from eval.score import METRIC_KEYS, check_metric_keys
-from eval.term_check import load_termbase
+# The scoring modules (sacrebleu, numpy) are imported inside the commands that score: a command
+# that scores nothing (`koen translate`, `koen --version`) does not pay for them at start-up.
 from eval.testsets import discover, resolve
 from eval.textfiles import read_segments, require_same_length
 from mt.errors import KoenError
@@ -57,6 +53,7 @@ def _load_glossary(glossary: str | None, src: str | None):
         return None
     if src is None:
         raise KoenError("--glossary needs --src: terms are matched in the source text")
+    from eval.term_check import load_termbase
 
     return load_termbase(glossary)
 
@@ -68,6 +65,8 @@ def _write_segments(path: str, records: list[dict]) -> None:
 
 def _score_and_report(hypotheses, references, sources, termbase, *, date, as_json, width, segments, save_baseline,
                       hyp_name, ref_paths, src_path, glossary_path, testset=None, model=None, provenance=None):
+    from eval.evaluation import evaluate, segment_records
+    from eval.regress import make_baseline, write_baseline
 
     evaluation = evaluate(hypotheses, references, sources, termbase, date)
     if segments:
@@ -125,6 +124,7 @@ def baseline(
     model: Optional[str] = typer.Option(None, "--model", "-m", help="Model that made the output (recorded)."),
 ) -> None:
     """Write a regression baseline: scores, signatures, hashes, provenance and the hypotheses themselves."""
+    from eval.regress import make_baseline, write_baseline
 
     refuse_same_file(output, hyp, *ref, src, glossary)
     hypotheses, references, sources, _ = _read_aligned(hyp, ref, src)
@@ -151,6 +151,9 @@ def regress(
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
 ) -> None:
     """Exit 1 when a metric dropped beyond tolerance or significantly against the baseline; 0 otherwise."""
+    from eval.regress import (DEFAULT_GATE_METRICS, SHARE_METRICS, SOURCE_METRICS, check_regression, load_baseline,
+                              parse_tolerances)
+    from eval.score import METRIC_KEYS
 
 
     base = load_baseline(baseline_file)
@@ -189,6 +192,8 @@ def compare(
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
 ) -> None:
     """Paired significance tests (sacrebleu's bootstrap and approximate randomization), p-values and 95% CIs."""
+    from eval.compare import format_table, paired_test
+    from eval.score import check_metric_keys
 
 
     metrics = check_metric_keys(metric or ["bleu", "chrf", "ter"])
@@ -287,4 +292,5 @@ def run(
                                    segments=segments, save_baseline=save_baseline, hyp_name=output or "<translations>",
                                    ref_paths=[ref_path], src_path=src_path, glossary_path=glossary, testset=chosen.name,
                                    model=model if backend not in NO_CHECKPOINT else backend, provenance=provenance)
+    from eval.evaluation import number_match_line
     typer.echo(f"koen: {number_match_line(evaluation.number_match)}", err=True)

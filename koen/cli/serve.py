@@ -10,14 +10,11 @@ from pathlib import Path
 from typing import Optional
 
 import typer
-import uvicorn
 
+from glossary.termbase import default_glossary_path
 from mt.errors import KoenError
 
 from ..compose import check_backend_options, make_backend
-from ..workbench.app import create_app
-from glossary.termbase import default_glossary_path
-
 from ..workbench.hosts import server_url
 from .options import DEFAULT_MODEL, EditedGlossary, edited_path, BackendName, BatchSize, BeamSize, ComputeType, Device, DeviceOption, Dtype, Model
 
@@ -57,6 +54,7 @@ def run_workbench(app, host: str, port: int, label: str, token: str | None, page
     else:
         url += f"?token={token}"
     typer.echo(f"koen {label} on {url} (Ctrl-C to stop)", err=True)
+    import uvicorn                              # late: the web stack loads only for the workbench
     server = uvicorn.Server(uvicorn.Config(app, log_level="warning"))
     server.run(sockets=[listener])
 
@@ -97,6 +95,8 @@ def serve_command(
     backend = backend or ("transformers" if model else "romanize")
     model = model or DEFAULT_MODEL
     check_backend_options(backend, model, dtype, compute_type)
+    from ..workbench.app import create_app     # late: the web stack loads only for the workbench
+
     load = functools.partial(make_backend, model=model, backend=backend, device=device.value,
                              batch_size=batch_size, beam_size=beam_size, dtype=dtype, compute_type=compute_type)
     label = backend if backend == "romanize" else f"{backend} {model}"

@@ -45,6 +45,7 @@ class RomanizeBackend:
         return [len(text.split()) + 1 for text in texts]
 
     def translate(self, texts: Sequence[str]) -> list[str]:
+        self._kiwi.expect(texts)          # one look at the dictionary for the whole batch
         return [self._translate_one(text) for text in texts]
 
     def _translate_one(self, text: str) -> str:
