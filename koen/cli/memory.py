@@ -60,6 +60,11 @@ def export_command(
         data, left_out = export_memory(memory, fmt, rows)
     finally:
         memory.close()
+    write_exchange(output, data, left_out)
+
+
+def write_exchange(output: str | Path, data: bytes, left_out: list[str]) -> None:
+    """An exchange file written atomically, then what it could not carry, one warning line each."""
     with atomic_writer(output, "wb") as handle:
         handle.write(data)
     for reason in left_out:

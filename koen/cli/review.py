@@ -13,11 +13,12 @@ from mt.controls import for_terminal, json_for_terminal
 from mt.errors import KoenError
 from mt.memory import TranslationMemory
 
-from mt.textio import atomic_writer, check_writable
+from mt.textio import check_writable, refuse_same_file
 
 from .. import xliff
-from ..archive import approval, calibrate, review as loop
+from ..archive import RECORDS_FILE, approval, calibrate, review as loop
 from ..exchange import export_memory
+from .memory import write_exchange
 from .options import EditedGlossary
 from .serve import REVIEW_PORT, NoTokenOption, serve_command as serve_workbench
 
@@ -210,7 +211,8 @@ def export_command(
         raise KoenError(f"--xliff-version {version}: expected 1.2 or 2.1")
     target = Path(output) if output else Path(outdir) / ("review.xlf" if fmt == "xliff" else "review.tmx")
     check_writable(target)
-    tm = open_memory(outdir, memory)
+    refuse_same_file(target, loop.memory_path(outdir, memory), Path(outdir) / RECORDS_FILE)
+    tm = open_memory(outdir, memory, write=False)
     try:
         rows = loop.read_records(outdir)
         if fmt == "xliff":
@@ -220,11 +222,7 @@ def export_command(
             data, left_out = export_memory(tm, "tmx", rows)
     finally:
         tm.close()
-    with atomic_writer(target, "wb") as handle:
-        handle.write(data)
-    for reason in left_out:
-        typer.echo(f"koen: warning: {for_terminal(reason)}", err=True)
-    typer.echo(f"koen: wrote {target}", err=True)
+    write_exchange(target, data, left_out)
 
 
 @app.command("import")
