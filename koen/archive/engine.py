@@ -1,8 +1,10 @@
 """The archive job's engines: who runs the model for ``koen archive translate``.
 
-An engine gets the job's pending chunks (:class:`koen.archive.job.ChunkWork`) and must commit every
-chunk, in order, with output identical to translating it in this process. ``local`` (the default)
-is the job's own loop; ``ray`` (:mod:`koen.archive.ray_engine`) runs the model on Ray workers.
+An engine gets the job's chunks (:class:`koen.archive.job.ChunkWork`) and must commit every pending
+chunk, in order, with output identical to translating it in this process. Both run the feeder of
+:mod:`koen.archive.feed` (batches across chunks, planning beside decoding): ``local`` (the
+default) with planning processes and a decoder thread here, ``ray``
+(:mod:`koen.archive.ray_engine`) with planning and model workers on a Ray cluster.
 """
 
 from __future__ import annotations
@@ -22,8 +24,9 @@ class Engine(Protocol):
         """The driver's backend: the same provenance, memory identity and batching as the model
         backend the local engine would load (the weights may live elsewhere)."""
 
-    def run(self, work) -> None:
-        """Call ``work.commit(pipeline, start, chunk)`` for every chunk of ``work.chunks``, in order."""
+    def run(self, work):
+        """Call ``work.commit`` for every pending chunk of ``work.chunks``, in order; return the
+        :class:`koen.archive.feed.Feeder` that did (its counts go into the job's report)."""
 
     def summary(self) -> dict:
         """Keys added to summary.json (records.jsonl stays byte-identical to the local engine's)."""

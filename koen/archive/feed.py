@@ -97,6 +97,7 @@ class _Group:
     decoded: dict[str, Scored] = field(default_factory=dict)   # input -> model output decoded for this group
     outputs: dict[str, Scored] = field(default_factory=dict)   # this round's decoded outputs
     values: dict[str, Scored] = field(default_factory=dict)    # this round's known inputs
+    texts: list[str] = field(default_factory=list)             # this round's unique inputs, in order
     pending: int = 0                                           # batches of this round not back yet
     rounds: int = 0
     decoding: bool = False
@@ -203,7 +204,7 @@ class Feeder:
         unknown = [text for text in texts if text not in values]
         self.hits += len(values)
         self.misses += len(unknown)
-        group.values, group.outputs = values, {}
+        group.values, group.outputs, group.texts = values, {}, texts
         batches = self.options.batches(unknown, group.tokens) if unknown else []
         group.pending, group.decoding = len(batches), True
         group.rounds += 1
@@ -216,10 +217,10 @@ class Feeder:
 
     def _finish_round(self, group: _Group) -> None:
         values = {**group.values, **group.outputs}
-        for text, scored in group.outputs.items():
-            if scored.origin is Origin.MODEL:
+        for text in group.texts:            # the round's order, not the order batches came back in
+            scored = values[text]
+            if text in group.outputs and scored.origin is Origin.MODEL:
                 group.decoded.setdefault(text, scored)
-        for text, scored in values.items():
             group.known.setdefault(normalise(text), scored)
         group.decoding = False
         for chunk in group.chunks:
