@@ -7,6 +7,7 @@ import os
 import re
 import subprocess
 import sys
+import threading
 import urllib.error
 import urllib.request
 
@@ -25,14 +26,20 @@ def serve(glossary, host: str, port: str = "0"):
 
 
 def first_answer(process) -> tuple[str | None, str]:
-    """(the URL it printed, or None if it exited; everything it wrote to stderr until then)."""
+    """(the URL it printed, or None if it exited; everything it wrote to stderr until then). A
+    server that prints no URL is killed after two minutes, so the test fails instead of hanging."""
     seen = []
-    for line in process.stderr:
-        seen.append(line)
-        found = URL.search(line)
-        if found:
-            return found.group(1), "".join(seen)
-    process.wait(timeout=60)
+    deadline = threading.Timer(120, process.kill)
+    deadline.start()
+    try:
+        for line in process.stderr:
+            seen.append(line)
+            found = URL.search(line)
+            if found:
+                return found.group(1), "".join(seen)
+        process.wait(timeout=60)
+    finally:
+        deadline.cancel()
     return None, "".join(seen)
 
 

@@ -44,7 +44,8 @@ def bind(host: str, port: int) -> socket.socket:
     return listener
 
 
-def run_workbench(app, host: str, port: int, label: str, token: str | None, page: str = "") -> None:
+def run_workbench(app, host: str, port: int, doing: str, token: str | None, page: str = "") -> None:
+    """Bind, print ``koen workbench on URL DOING`` (the address it really answers on), then serve."""
     listener = bind(host, port)
     port = listener.getsockname()[1]
     url = server_url(host, port) + page
@@ -53,7 +54,7 @@ def run_workbench(app, host: str, port: int, label: str, token: str | None, page
                    "and change its files", err=True)
     else:
         url += f"?token={token}"
-    typer.echo(f"koen {label} on {url} (Ctrl-C to stop)", err=True)
+    typer.echo(f"koen workbench on {url} {doing} (Ctrl-C to stop)", err=True)
     import uvicorn                              # late: the web stack loads only for the workbench
     server = uvicorn.Server(uvicorn.Config(app, log_level="warning"))
     server.run(sockets=[listener])
@@ -106,7 +107,7 @@ def serve_command(
                      allowed_hosts=sorted(hosts), archive_output=archive_output, memory=memory, threshold=threshold,
                      token=token, glossary_read_only=path is None)
     what = f"editing {path}" if path else f"reviewing {archive_output} (glossary read-only; -g FILE to edit one)"
-    run_workbench(app, host, port, f"workbench {what}", token, "review" if archive_output else "")
+    run_workbench(app, host, port, what, token, "review" if archive_output else "")
 
 
 def _plain_host(host: str) -> str:
