@@ -96,6 +96,15 @@ class Analyser:
         """The texts a job will analyse (pieces of them, too): one look at them all at once."""
         self._prepare("\n".join(texts))
 
+    def load_all(self) -> None:
+        """The whole dictionary, loaded now: for a process about to fork workers, which must never
+        add entries themselves (a Kiwi rebuilding in a forked child can wait forever on a lock its
+        parent's threads held at the fork)."""
+        with self._lock:
+            if not self._full:
+                self._load_everything()
+            self._analyser()
+
     def _prepare(self, text) -> None:
         with self._lock:
             if self._full:

@@ -56,6 +56,11 @@ def kiwi():
     return Analyser()
 
 
+def load_whole_analyser() -> None:
+    """Kiwi with its whole dictionary, loaded now (before forking planning processes)."""
+    kiwi().load_all()
+
+
 def expect(texts) -> None:
     """Tell the analyser which texts a job is about to analyse (a short job then loads only the
     dictionary entries they need); a job without Korean loads nothing."""

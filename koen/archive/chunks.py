@@ -14,6 +14,7 @@ import json
 
 from mt.archive.base import Record
 from mt.human import span_key
+from mt.korean import load_whole_analyser
 from mt.memory import APPROVED
 from mt.pipeline import Pipeline, run_stages
 from mt.backends import Scored, translate_scored
@@ -66,9 +67,10 @@ WARM_UP_LINE = "「스마트도시」 사업은 2025년 3월 1일 시작한다. 
 
 
 def warm_up(pipeline: Pipeline) -> None:
-    """Plan one Korean line, nothing decoded: Kiwi loads its model at its first analysis and the
-    glossary matcher its tables at its first search, a few seconds that processes forked after
-    this share instead of each paying them."""
+    """Plan one Korean line, nothing decoded: Kiwi loads its model (the whole dictionary: see
+    mt.analyser.Analyser.load_all) and the glossary matcher its tables at its first search, a few
+    seconds that processes forked after this share instead of each paying them."""
+    load_whole_analyser()
     run_stages(pipeline.stages([WARM_UP_LINE], [None]), lambda unique: [Scored(text) for text in unique])
 
 
