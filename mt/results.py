@@ -202,12 +202,10 @@ class LineResult:
             if p.problem:
                 number["problem"] = p.problem
             numbers.append(number)
-        return {"source": self.source, "translation": self.translation, "spans": spans, "terms": terms,
-                "numbers": numbers, "digit_runs": {"total": self.digit_runs, "accounted": self.digit_runs_accounted,
-                                                   **({"missed": self.digit_runs_missed} if self.digit_runs_missed else {})},
-                "warnings": [w.message for w in self.warnings]}
         record = {"source": self.source, "translation": self.translation, "spans": spans, "terms": terms,
-                  "numbers": numbers, "digit_runs": {"total": self.digit_runs, "accounted": self.digit_runs_accounted},
+                  "numbers": numbers, "digit_runs": {"total": self.digit_runs, "accounted": self.digit_runs_accounted,
+                                                     **({"missed": self.digit_runs_missed} if self.digit_runs_missed
+                                                        else {})},
                   "warnings": [w.message for w in self.warnings]}
         if self.tags:
             record["tags"] = {"total": self.tags,

@@ -51,9 +51,13 @@ def removed_if_nothing_finished(outdir: str):
     records.jsonl and the databases): what this run created is removed, the folder itself when the
     run made it. Anything that was there before, and any folder with a finished record, stays."""
     folder = Path(outdir)
-    created = _first_missing(folder.absolute())
-    own = [folder / name for name in (RECORDS_FILE, STATE_FILE, MEMORY_FILE)]
-    new_files = [path for path in own if not (path.exists() or path.is_symlink())]
+    try:
+        created = _first_missing(folder.absolute())
+        own = [folder / name for name in (RECORDS_FILE, STATE_FILE, MEMORY_FILE)]
+        new_files = [path for path in own if not (path.exists() or path.is_symlink())]
+    except OSError:                   # a name the system refuses (too long, ...): the job says so in one line
+        yield
+        return
     try:
         yield
     except BaseException:

@@ -148,6 +148,9 @@ def backend_names() -> list[str]:
 def canonical_backend(name: str) -> str | None:
     """The registered name behind ``name`` or one of its aliases (None: no such backend)."""
     spec = _REGISTRY.get(name)
+    if spec is None:                  # perhaps a backend from outside koen (KOEN_BACKENDS, entry points)
+        load_plugins()
+        spec = _REGISTRY.get(name)
     return spec.name if spec else None
 
 
