@@ -82,15 +82,20 @@ def end_orphans(root: Path | None = None, grace: float = 3.0) -> int:
         pids = session_processes(mark.parent)
         for pid in pids:
             _signal(pid, signal.SIGTERM)
-        deadline = time.monotonic() + grace
-        while time.monotonic() < deadline and any(_alive(pid) for pid in pids):
-            time.sleep(0.1)
+        _wait_gone(pids, grace)
         for pid in pids:
             if _alive(pid):
                 _signal(pid, signal.SIGKILL)
+        _wait_gone(pids, grace)               # a killed process lingers until the kernel has torn it down
         ended += len(pids)
         mark.unlink(missing_ok=True)
     return ended
+
+
+def _wait_gone(pids, grace: float) -> None:
+    deadline = time.monotonic() + grace
+    while time.monotonic() < deadline and any(_alive(pid) for pid in pids):
+        time.sleep(0.1)
 
 
 def _alive(pid: int) -> bool:
