@@ -147,8 +147,12 @@ class Matcher:
         scan = _Scan(self, text, positions, stripped, date)
         hits: list[TermHit] = []
         compounds: list[tuple[int, int]] = []
+        starts = self._root.children      # no term begins with any other character
         k = 0
         while k < len(stripped):
+            if stripped[k] not in starts:
+                k += 1
+                continue
             start = positions[k]
             before = start - 1
             while before >= 0 and is_invisible(text[before]):

@@ -37,20 +37,28 @@ def parse_json(text: str) -> object:
 
 
 def _check_value(value: object, may_hold_surrogates: bool) -> None:
-    stack = [(value, 1)]
+    if not isinstance(value, (dict, list)):
+        return _check_string(value) if may_hold_surrogates else None
+    stack = [(value, 1)]            # containers only: a record holds far more strings and numbers
     while stack:
         item, depth = stack.pop()
-        if isinstance(item, (dict, list)):
-            if depth > MAX_DEPTH:
-                raise ValueError(f"invalid JSON (nested more than {MAX_DEPTH} levels deep)")
-            children = [*item.keys(), *item.values()] if isinstance(item, dict) else item
-            stack.extend((child, depth + 1) for child in children)
-        elif may_hold_surrogates and isinstance(item, str):
-            try:
-                item.encode("utf-8")
-            except UnicodeEncodeError as exc:
-                raise ValueError(f"a lone surrogate \\u{ord(item[exc.start]):04x} in a string "
-                                 f"(not a Unicode character)") from None
+        if depth > MAX_DEPTH:
+            raise ValueError(f"invalid JSON (nested more than {MAX_DEPTH} levels deep)")
+        children = (*item.keys(), *item.values()) if isinstance(item, dict) else item
+        for child in children:
+            if isinstance(child, (dict, list)):
+                stack.append((child, depth + 1))
+            elif may_hold_surrogates:
+                _check_string(child)
+
+
+def _check_string(item: object) -> None:
+    if isinstance(item, str):
+        try:
+            item.encode("utf-8")
+        except UnicodeEncodeError as exc:
+            raise ValueError(f"a lone surrogate \\u{ord(item[exc.start]):04x} in a string "
+                             f"(not a Unicode character)") from None
 
 
 def split_jsonl(data: bytes) -> list[bytes]:

@@ -36,6 +36,7 @@ def foreign_script(text: str) -> list[str]:
     return FOREIGN_SCRIPT_RE.findall(text)
 
 
+@functools.lru_cache(maxsize=8192)
 def is_invisible(char: str) -> bool:
     """Characters that show nothing and mean nothing to a reader or a term match: format characters
     (zero-width space and joiners, direction marks, BOM, soft hyphen), the combining grapheme joiner,
@@ -44,7 +45,7 @@ def is_invisible(char: str) -> bool:
 
 
 def strip_invisible(text: str) -> str:
-    return "".join(c for c in text if not is_invisible(c)) if any(map(is_invisible, text)) else text
+    return "".join(c for c in text if not is_invisible(c)) if any(map(is_invisible, set(text))) else text
 
 
 @functools.lru_cache(maxsize=1)

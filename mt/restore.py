@@ -33,6 +33,40 @@ def _occurrences(output: str, targets: list[str], flags: int = 0) -> dict[str, l
     if not targets:
         return found
     ordered = sorted(set(targets), key=len, reverse=True)
+    if flags or not ordered[-1]:
+        return _occurrences_by_pattern(output, ordered, flags, found)
+    # What the pattern of _occurrences_by_pattern finds, by str.find (one pattern a line would be
+    # compiled anew each time: a restore's targets are its own): every whole-token occurrence, then
+    # left to right the first one, the longest where several start together, as a regex alternation
+    # ordered longest first takes them.
+    candidates = []
+    for target in ordered:
+        position = output.find(target)
+        while position >= 0:
+            end = position + len(target)
+            if _token_starts(output, position) and not (end < len(output) and _is_word(output[end])):
+                candidates.append((position, -len(target), end))
+            position = output.find(target, position + 1)
+    cursor = 0
+    for start, _, end in sorted(candidates):
+        if start >= cursor:
+            found[output[start:end]].append((start, end))
+            cursor = end
+    return found
+
+
+def _is_word(char: str) -> bool:
+    return char.isalnum() or char == "_"              # what the regular expression \w matches
+
+
+def _token_starts(text: str, position: int) -> bool:
+    """``_BEFORE`` at ``position``: no word character before it, nor a word character and a hyphen."""
+    if position and _is_word(text[position - 1]):
+        return False
+    return not (position > 1 and text[position - 1] == "-" and _is_word(text[position - 2]))
+
+
+def _occurrences_by_pattern(output: str, ordered: list[str], flags: int, found: dict) -> dict:
     pattern = re.compile(_BEFORE + "(?:" + "|".join(map(re.escape, ordered)) + ")" + _AFTER, flags)
     fold = (lambda s: s.lower()) if flags & re.IGNORECASE else (lambda s: s)
     for match in pattern.finditer(output):

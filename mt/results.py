@@ -25,7 +25,10 @@ class ProtectionKind(str, enum.Enum):
 
     @property
     def priority(self) -> int:
-        return list(ProtectionKind).index(self)
+        return _PRIORITY[self]
+
+
+_PRIORITY = {kind: rank for rank, kind in enumerate(ProtectionKind)}
 
 
 class WarningCode(str, enum.Enum):

@@ -6,14 +6,18 @@ Points: ``translated`` (a chunk is translated, its transaction not yet committed
 (committed, records.jsonl not yet appended), ``appending`` (half of the chunk's lines written),
 ``rendering`` (half of a rendered file written to its temporary file). The pause prints
 ``koen-archive-stall: POINT N`` on stderr and sleeps until killed. Production code has no hooks:
-this wraps the job's methods from outside.
+this wraps the job's methods from outside. ``STALL_COMMIT_CHUNKS=1`` in the environment commits
+chunks one at a time (the job commits the chunks whose lines are back together), for a test
+that must kill a run between two chunks of one decode group.
 """
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 
+from koen.archive import feed as feed_module
 from koen.archive import job as job_module
 from koen.cli import main
 
@@ -31,6 +35,9 @@ def stall(name: str) -> None:
         while True:
             time.sleep(1)
 
+
+if os.environ.get("STALL_COMMIT_CHUNKS"):
+    feed_module.COMMIT_CHUNKS = int(os.environ["STALL_COMMIT_CHUNKS"])
 
 Job = job_module.ArchiveJob
 store, append, write = Job._store, Job._append, Job._write

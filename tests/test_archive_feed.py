@@ -56,6 +56,62 @@ def test_batches_span_chunks_and_planning_processes_change_no_byte(tmp_path):
                for word in body.split())
 
 
+def write_quoted(path: Path, count: int) -> Path:
+    """Records whose sentences quote a Korean title: each decode group goes round twice (the titles
+    first, then the sentences holding their English)."""
+    korean = (TESTS / "data" / "corpus" / "flores200-dev.200.ko").read_text(encoding="utf-8").splitlines()
+    with open(path, "w", encoding="utf-8") as handle:
+        for n in range(count):
+            title = korean[(n * 7) % len(korean)].split()[0].strip(".,")
+            body = f"「{title} 사업 {n + 1}」에 대해 시는 설명했다. {korean[n % len(korean)]}"
+            handle.write(json.dumps({"id": f"q{n}", "title": f"보고 {n + 1}", "body": body}, ensure_ascii=False) + "\n")
+    return path
+
+
+def test_the_next_group_is_decoded_while_a_group_waits_for_its_titles(tmp_path, monkeypatch):
+    """Steps (decode group, round) are formed by diagonals: group g + 1's first round goes to the
+    model before group g's second, which must wait for g's titles to come back and be planned."""
+    from koen.archive import feed
+
+    archive = write_quoted(tmp_path / "quoted.jsonl", 40)
+    submitted = []
+    submit = feed.InlineDecoder.submit
+    monkeypatch.setattr(feed.InlineDecoder, "submit",
+                        lambda self, ticket, texts: (submitted.append(ticket[:2]), submit(self, ticket, texts))[1])
+    serial: list[CountingBackend] = []
+    _job(archive, tmp_path / "serial", serial, batch_size=4)
+    steps = list(dict.fromkeys(submitted))
+    assert steps == sorted(steps, key=lambda step: (step[0] + step[1], step[1]))
+    second = [group for group, round_ in steps if round_ == 2]
+    assert len(second) >= 2 and all((group + 1, 1) not in steps or steps.index((group + 1, 1)) < steps.index((group, 2))
+                                    for group in second)
+    # the same batches, and bytes, with planning processes
+    overlapped: list[CountingBackend] = []
+    _job(archive, tmp_path / "overlapped", overlapped, batch_size=4, planners=2)
+    assert overlapped[0].texts == serial[0].texts and overlapped[0].sizes == serial[0].sizes
+    assert output_files(tmp_path / "overlapped") == output_files(tmp_path / "serial")
+
+
+@FUZZ
+@given(st.lists(st.integers(0, 4), min_size=1, max_size=12))
+def test_the_step_order_forms_every_round_once_by_diagonals(rounds):
+    """``step_order`` against a simulated feeder: a group's rounds become known only once its last
+    round was formed and its chunks answered without more inputs (then its next step is refused)."""
+    from koen.archive.feed import step_order
+
+    formed, known = [0] * len(rounds), [False] * len(rounds)
+    seen = []
+    for group, round_ in step_order(len(rounds), lambda g: rounds[g] if known[g] else None):
+        assert round_ == formed[group] + 1
+        if round_ > rounds[group]:
+            known[group] = True
+            continue
+        formed[group] = round_
+        seen.append((group, round_))
+    assert formed == rounds
+    assert seen == sorted(seen, key=lambda step: (step[0] + step[1], step[1]))
+
+
 def decode_groups_of(archive: Path, batch_size: int) -> list:
     records = open_reader(archive).scan().records
     return decode_groups([(i, [record]) for i, record in enumerate(records)], FeedOptions(batch_size))
@@ -108,13 +164,24 @@ def plugin_env(monkeypatch):
 
 
 @pytest.mark.parametrize("planners", ["2", "0"])
-def test_kill_inside_a_decode_group_then_resume_gives_identical_bytes(tmp_path, plugin_env, planners):
+def test_kill_inside_a_decode_group_then_resume_gives_identical_bytes(tmp_path, plugin_env, monkeypatch, planners):
     from test_archive_job import _kill_and_resume
 
     # one record per chunk, 4 inputs per batch: a decode group spans many committed chunks, and
-    # the kills fall inside one, after some of its chunks committed
+    # the kills fall inside one, after some of its chunks committed (one chunk per transaction)
+    monkeypatch.setenv("STALL_COMMIT_CHUNKS", "1")
     _kill_and_resume(tmp_path, ["--backend", BATCH_SENSITIVE, "--batch-size", "4", "--planners", planners],
                      ["translated:3", "committed:2", "translated:2"], chunk="1")
+
+
+@pytest.mark.parametrize("planners", ["2", "0"])
+def test_kill_inside_a_transaction_of_several_chunks_then_resume_gives_identical_bytes(tmp_path, plugin_env, planners):
+    from test_archive_job import _kill_and_resume
+
+    # chunks whose lines are back together commit in one transaction: killed inside one (its
+    # fifth chunk stored, nothing of it committed) and after one, the resumed run still matches
+    _kill_and_resume(tmp_path, ["--backend", BATCH_SENSITIVE, "--batch-size", "4", "--planners", planners],
+                     ["translated:5", "committed:1"], chunk="1")
 
 
 # -- backends from outside koen -----------------------------------------------------------------
@@ -144,6 +211,54 @@ def test_a_backend_from_an_entry_point_or_koen_backends_runs_from_the_cli(tmp_pa
     assert [r["translation"] for r in first] and all(r["provenance"]["model"] == BATCH_SENSITIVE for r in second)
     broken = _koen(["translate", "--backend", "nothing-like-it"], {"KOEN_BACKENDS": "no_such_module_here"})
     assert broken.returncode == 2 and broken.stderr.count("\n") == 1 and "no_such_module_here" in broken.stderr
+
+
+MINIMAL_BACKENDS = '''
+from mt.backends.base import register_backend
+
+
+@register_backend("bare-minimum")
+class BareMinimum:
+    """Only translate(): no name, options, count_tokens, max_input_tokens or provenance."""
+
+    def __init__(self, **_):
+        pass
+
+    def translate(self, texts):
+        with open(__file__ + ".sizes", "a") as handle:
+            handle.write(f"{len(texts)}\\n")
+        return ["[" + str(len(text)) + "]" for text in texts]
+
+
+@register_backend("no-translate")
+class NoTranslate:
+    def __init__(self, **_):
+        pass
+
+
+@register_backend("fails-to-start")
+def fails_to_start(**_):
+    raise RuntimeError("no such device")
+'''
+
+
+def test_a_backend_from_outside_with_only_translate_gets_the_batches_asked_for(tmp_path):
+    (tmp_path / "minimal_backends.py").write_text(MINIMAL_BACKENDS)
+    env = {"KOEN_BACKENDS": "minimal_backends",
+           "PYTHONPATH": os.pathsep.join([str(tmp_path), str(ROOT), os.environ.get("PYTHONPATH", "")])}
+    archive = write_listing(tmp_path / "listing.txt", 30)
+    run = _koen(["archive", "translate", str(archive), str(tmp_path / "out"), "--backend", "bare-minimum",
+                 "--batch-size", "12", "--chunk-records", "1"], env)
+    assert run.returncode == 0, run.stderr
+    sizes = [int(n) for n in (tmp_path / "minimal_backends.py.sizes").read_text().split()]
+    assert max(sizes) == 12 and len(sizes) < 30          # the command line's batch size, across chunks
+    records = [json.loads(line) for line in (tmp_path / "out" / "records.jsonl").read_text().splitlines()]
+    assert records[0]["provenance"]["backend"] == "bare-minimum"
+    assert "minimal_backends.BareMinimum" in records[0]["provenance"]["model"]
+    assert all("[" in record["translation"]["body"] for record in records)
+    for name, words in [("no-translate", "no translate(texts)"), ("fails-to-start", "no such device")]:
+        broken = _koen(["archive", "translate", str(archive), str(tmp_path / name), "--backend", name], env)
+        assert broken.returncode != 0 and words in broken.stderr and "Traceback" not in broken.stderr, broken.stderr
 
 
 def test_the_decoder_thread_hands_over_the_next_batch_before_collecting_the_last():

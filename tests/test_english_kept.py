@@ -286,3 +286,18 @@ def test_every_warning_code_is_a_review_reason():
     from koen.archive.review import SEVERITY
 
     assert set(SEVERITY) == set(WarningCode)
+
+
+@FUZZ
+@given(st.text(alphabet="aAb-_ 1é가.K", max_size=24),
+       st.lists(st.text(alphabet="aAb-_ 1é가.K", min_size=1, max_size=4), min_size=1, max_size=5))
+def test_whole_token_occurrences_are_what_the_pattern_finds(output, targets):
+    """Restore finds protected strings by str.find; the answer is the whole-token regular
+    expression's (no word character or word-and-hyphen before, no word character after; where
+    occurrences overlap, left to right and the longest first)."""
+    from collections import defaultdict
+
+    from mt.restore import _occurrences, _occurrences_by_pattern
+
+    ordered = sorted(set(targets), key=len, reverse=True)
+    assert dict(_occurrences(output, targets)) == dict(_occurrences_by_pattern(output, ordered, 0, defaultdict(list)))

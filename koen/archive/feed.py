@@ -13,14 +13,20 @@ Three parties, joined by one event queue in the job's thread:
   lookup of unique inputs, forming batches, and committing chunks in order.
 
 Batches are formed per **decode group**: consecutive chunks holding about ``GROUP_BATCHES`` full
-batches of source text, fixed by record order and the batch options alone. Each round of a group
-(quoted titles a round before the sentences around them) decodes the group's unique inputs that
-were not known before the group: in the memory when the job reached the group, or decoded by the
-earlier groups of this run, or by the group's earlier rounds. Only those known sets decide a batch,
-so a run killed anywhere and resumed forms the same batches: inputs that chunks of the resumed
-group committed meanwhile are recorded in the job's state (``job.written``) and count as unknown
-again for that group. A batch's outputs therefore never depend on the run's timing, the number of
-planners, or where a previous run stopped; a chunk still commits alone, with its own memory entries.
+batches of source text, fixed by record order and the batch options alone. A group decodes in
+rounds (quoted titles a round before the sentences around them); a group's round is a **step**.
+Steps are formed in one fixed order, by diagonals: step (g, r) comes after every step (g', r')
+with g' + r' < g + r, and after those with the same sum and a lower round, so the next group's
+first round is formed while a group's later rounds wait for its earlier ones to come back, and
+the model always has batches queued while the planners restore. A step decodes the unique inputs
+that no step before it in that order decoded and that were not in the memory when the step was
+formed; the inputs of earlier steps are taken from them, the memory's from the memory. Only that
+order decides a batch, so a run killed anywhere and resumed forms the same batches: inputs that
+chunks of the resumed group committed meanwhile are recorded in the job's state (``job.written``)
+and count as unknown again for that group's steps (an input a later step decoded can never be an
+input of an earlier one, so nothing else a killed run committed changes a step). A batch's outputs
+therefore never depend on the run's timing, the number of planners, or where a previous run
+stopped; a chunk still commits alone, with its own memory entries.
 """
 
 from __future__ import annotations
@@ -35,7 +41,7 @@ import time
 import traceback
 from collections import deque
 from dataclasses import dataclass, field
-from typing import Callable
+from typing import Callable, NamedTuple
 
 from mt.backends.base import Scored, translate_scored
 from mt.backends.checkpoint import decoder_batches
@@ -46,8 +52,18 @@ from mt.results import Origin
 GROUP_BATCHES = 6          # a decode group holds about this many full batches
 CHARS_PER_INPUT = 50       # Korean characters per model input, to size a group before it is planned
 CHARS_PER_TOKEN = 2
-LOOKAHEAD = 2              # groups planned ahead of the one being decoded
+LOOKAHEAD = 2              # groups planned beyond the one whose first round is formed next
 IN_FLIGHT = 2              # batches handed to an asynchronous decoder before the first is collected
+COMMIT_CHUNKS = 32         # chunks whose lines are back committed in one transaction, at most
+
+
+class ChunkCommit(NamedTuple):
+    """One chunk's commit: its records' lines and the memory entries of what its group decoded."""
+    start: int                      # the chunk's first record (seq)
+    records: list
+    lines: list[str]
+    made: dict[str, Scored]         # input -> model output, the inputs it used that its group decoded
+    group_start: int                # the first record of its decode group
 
 
 @dataclass
@@ -78,30 +94,71 @@ def decode_groups(chunks: list, options: FeedOptions) -> list[list[int]]:
     return groups
 
 
+def step_order(groups: int, rounds_of: Callable[[int], int | None]):
+    """The steps (group, round) in forming order, by diagonals g + r. ``rounds_of(g)`` is how many
+    rounds group g has, or None while that is not known: the order stops there (its next step is
+    the one it waits for). Groups whose rounds are all known and past are skipped."""
+    level, low = 0, 0
+    while low < groups:
+        while low < groups and rounds_of(low) is not None and rounds_of(low) <= level - low:
+            low += 1
+        for round_ in range(max(1, level - groups + 2), level - low + 2):
+            group = level - round_ + 1
+            if rounds_of(group) is None:
+                yield group, round_
+        level += 1
+
+
+class _Slot:
+    """One decoded input's output, filled when its batch comes back; later steps hold it."""
+
+    __slots__ = ("value",)
+
+    def __init__(self):
+        self.value: Scored | None = None
+
+
 @dataclass
 class _Chunk:
     index: int
     start: int
     records: list
     replay: bool                              # committed by an earlier run: planned for its inputs only
-    need: list[str] | None = None             # its inputs for the round at hand, once reported
+    need: list[str] | None = None             # its inputs for its next round, once reported
     lines: list[str] | None = None
     used: set[str] = field(default_factory=set)
+
+    @property
+    def answered(self) -> bool:
+        return self.need is not None or self.lines is not None
+
+
+@dataclass
+class _Step:
+    group: int
+    round: int
+    chunks: list[_Chunk]                                       # those with inputs in this round
+    texts: list[str]                                           # unique inputs, in order
+    values: dict[str, Scored]                                  # from the memory when formed
+    borrowed: dict[str, _Slot]                                 # decoded by earlier steps
+    slots: dict[str, _Slot]                                    # decoded by this step
+    pending: int = 0                                           # batches not back yet
 
 
 @dataclass
 class _Group:
     chunks: list[_Chunk]
     tokens: dict[str, int] = field(default_factory=dict)
-    known: dict[str, Scored] = field(default_factory=dict)     # normalised input -> output, earlier rounds
-    decoded: dict[str, Scored] = field(default_factory=dict)   # input -> model output decoded for this group
-    outputs: dict[str, Scored] = field(default_factory=dict)   # this round's decoded outputs
-    values: dict[str, Scored] = field(default_factory=dict)    # this round's known inputs
-    texts: list[str] = field(default_factory=list)             # this round's unique inputs, in order
-    pending: int = 0                                           # batches of this round not back yet
-    rounds: int = 0
-    decoding: bool = False
+    decoded: dict[str, Scored] = field(default_factory=dict)   # input -> model output decoded by its steps
+    formed: int = 0                                            # rounds formed
+    finished: int = 0                                          # rounds back and fed to the planners
     committed: bool = False
+
+    def rounds(self) -> int | None:
+        """How many rounds it has, once every chunk answered its last feed without more inputs."""
+        if self.finished == self.formed and all(c.lines is not None for c in self.chunks):
+            return self.formed
+        return None
 
 
 class Feeder:
@@ -113,10 +170,13 @@ class Feeder:
         self.decoder = decoder
         self.options = options
         self.events: queue.Queue = planners.events
-        self.overlay: dict[str, Scored] = {}      # normalised input -> output, groups decoded, not all committed
+        self.seen: dict[str, _Slot] = {}          # normalised input -> its output, decoded by a step this run
         self.hits = self.misses = 0
         self.batches = self.batched = 0           # decoder calls, inputs in them
         self.written: set[str] = set()
+        self.in_flight: deque[_Step] = deque()    # formed steps, in order, not yet fed back
+        self.steps: dict[tuple[int, int], _Step] = {}
+        self.keeps = getattr(getattr(work.memory, "memory", None), "writable", True)
 
     def run(self) -> None:
         work = self.work
@@ -127,20 +187,24 @@ class Feeder:
             return
         if groups[first].chunks[0].replay:
             self.written = work.written_since(groups[first].chunks[0].start)
-        self.groups, self.current, self.dispatched = groups, first, first
+        self.groups, self.first, self.dispatched = groups, first, first
         self.next_commit = next(c for c in groups[first].chunks if not c.replay).index
         self.by_key = {c.start: c for group in groups[first:] for c in group.chunks}
         self.group_of = {c.start: g for g, group in enumerate(groups) for c in group.chunks}
+        self.order = step_order(len(groups) - first, lambda g: groups[first + g].rounds())
+        self.next_step = self._next_step()
         self._dispatch()
-        while self.current < len(groups):
+        while self.next_commit is not None:
             # Commits (SQLite and fsync) wait while planners or the decoder have news: the model's
             # next batches and the planners' next rounds come first.
-            if self.events.empty() and self._commit_next():
+            if self.events.empty() and self._commit_ready():
                 continue
             self._handle(self.events.get())
             self._advance()
-        while self._commit_next():
-            pass
+
+    def _next_step(self) -> tuple[int, int] | None:
+        step = next(self.order, None)
+        return None if step is None else (step[0] + self.first, step[1])
 
     # -- events ----------------------------------------------------------------------------------
 
@@ -153,107 +217,126 @@ class Feeder:
             raise error
         if kind == "need":
             _, key, texts, tokens = event
-            chunk = self.by_key[key]
-            chunk.need = texts
+            self.by_key[key].need = texts
             self.groups[self.group_of[key]].tokens.update(zip(texts, tokens))
         elif kind == "done":
             _, key, lines = event
             self.by_key[key].lines = lines
         elif kind == "decoded":
-            _, (group_index, _), texts, outputs = event
-            group = self.groups[group_index]
-            group.outputs.update(zip(texts, outputs))
-            group.pending -= 1
-            if group.pending == 0:
-                self._finish_round(group)
+            _, (group, round_, _), texts, outputs = event
+            step = self.steps[(group, round_)]
+            for text, scored in zip(texts, outputs):
+                step.slots[text].value = scored
+            step.pending -= 1
+            while self.in_flight and self.in_flight[0].pending == 0:
+                self._finish(self.in_flight.popleft())
 
     def _dispatch(self) -> None:
-        while self.dispatched < min(len(self.groups), self.current + 1 + LOOKAHEAD):
+        """Plan the groups up to ``LOOKAHEAD`` beyond the one whose first round comes next."""
+        upcoming = sum(self.next_step) - 1 if self.next_step else len(self.groups)
+        while self.dispatched < min(len(self.groups), upcoming + 1 + LOOKAHEAD):
             for chunk in self.groups[self.dispatched].chunks:
                 self.planners.plan(chunk.index, chunk.start, chunk.records)
             self.dispatched += 1
 
     def _advance(self) -> None:
-        while self.current < len(self.groups):
-            group = self.groups[self.current]
-            if group.decoding:
+        """Form the steps that can be formed, in order."""
+        while self.next_step is not None:
+            group_index, round_ = self.next_step
+            group = self.groups[group_index]
+            if group.finished < round_ - 1 or not all(c.answered for c in group.chunks):
                 return
-            active = [c for c in group.chunks if c.lines is None]
-            if not active:
-                self._complete(group)
-                continue
-            if any(c.need is None for c in active):
-                return
-            self._start_round(group, active)
-            if group.decoding:
-                return
+            if group.formed < round_:
+                active = [c for c in group.chunks if c.lines is None]
+                if not active:              # its rounds are over: the order moves past it
+                    self.next_step = self._next_step()
+                    continue
+                self._form(group_index, round_, group, active)
+            self.next_step = self._next_step()
+            self._dispatch()
 
-    def _start_round(self, group: _Group, active: list[_Chunk]) -> None:
+    def _form(self, group_index: int, round_: int, group: _Group, active: list[_Chunk]) -> None:
         texts = list(dict.fromkeys(text for chunk in active for text in chunk.need))
-        values: dict[str, Scored] = {}
-        unseen = []
+        borrowed: dict[str, _Slot] = {}
+        lookup = []
         for text in texts:
             key = normalise(text)
-            found = group.known.get(key) or self.overlay.get(key)
-            if found is not None:
-                values[text] = found
-            elif key not in self.written:
-                unseen.append(text)
-        for text, (translation, confidence) in self.work.memory.get_scored(unseen).items():
-            values[text] = Scored(translation, confidence, Origin.MEMORY)
-        unknown = [text for text in texts if text not in values]
-        self.hits += len(values)
+            slot = self.seen.get(key)
+            if slot is not None:
+                borrowed[text] = slot
+            elif group_index != self.first or key not in self.written:
+                lookup.append(text)
+        values = {text: Scored(translation, confidence, Origin.MEMORY)
+                  for text, (translation, confidence) in self.work.memory.get_scored(lookup).items()}
+        unknown = [text for text in texts if text not in values and text not in borrowed]
+        slots = {text: _Slot() for text in unknown}
+        for text, slot in slots.items():
+            self.seen.setdefault(normalise(text), slot)
+        self.hits += len(values) + len(borrowed)
         self.misses += len(unknown)
-        group.values, group.outputs, group.texts = values, {}, texts
         batches = self.options.batches(unknown, group.tokens) if unknown else []
-        group.pending, group.decoding = len(batches), True
-        group.rounds += 1
+        step = _Step(group_index, round_, active, texts, values, borrowed, slots, len(batches))
+        group.formed = round_
+        self.steps[(group_index, round_)] = step
+        self.in_flight.append(step)
         for number, batch in enumerate(batches):
             self.batches += 1
             self.batched += len(batch)
-            self.decoder.submit((self.current, number), batch)
-        if not batches:
-            self._finish_round(group)
+            self.decoder.submit((group_index, round_, number), batch)
+        while self.in_flight and self.in_flight[0].pending == 0:
+            self._finish(self.in_flight.popleft())
 
-    def _finish_round(self, group: _Group) -> None:
-        values = {**group.values, **group.outputs}
-        for text in group.texts:            # the round's order, not the order batches came back in
-            scored = values[text]
-            if text in group.outputs and scored.origin is Origin.MODEL:
-                group.decoded.setdefault(text, scored)
-            group.known.setdefault(normalise(text), scored)
-        group.decoding = False
-        for chunk in group.chunks:
-            if chunk.lines is None and chunk.need is not None:
-                need, chunk.need = chunk.need, None
-                chunk.used.update(need)
-                self.planners.feed(chunk.index, chunk.start, {text: values[text] for text in need})
+    def _finish(self, step: _Step) -> None:
+        """A step's batches and those of every step before it are back: feed its chunks."""
+        del self.steps[(step.group, step.round)]
+        group = self.groups[step.group]
+        values = {**step.values, **{text: slot.value for text, slot in step.borrowed.items()},
+                  **{text: slot.value for text, slot in step.slots.items()}}
+        for text in step.texts:             # the round's order, not the order batches came back in
+            if text in step.slots and values[text].origin is Origin.MODEL:
+                group.decoded.setdefault(text, values[text])
+        group.finished = step.round
+        for chunk in step.chunks:
+            need, chunk.need = chunk.need, None
+            chunk.used.update(need)
+            self.planners.feed(chunk.index, chunk.start, {text: values[text] for text in need})
 
-    def _complete(self, group: _Group) -> None:
-        for text, scored in group.decoded.items() if not group.committed else ():
-            self.overlay.setdefault(normalise(text), scored)
-        self.written = set()
-        self.current += 1
-        self._dispatch()
-
-    def _commit_next(self) -> bool:
-        """Commit the next chunk in record order if its lines are back, with the memory entries of
-        the inputs it used that its group decoded; whether one was committed."""
-        if self.next_commit is None:
+    def _commit_ready(self) -> bool:
+        """Commit the next chunks in record order whose lines are back (up to ``COMMIT_CHUNKS``, in
+        one transaction), each with the memory entries of the inputs it used that its group
+        decoded; whether any was committed."""
+        ready = []
+        while self.next_commit is not None and len(ready) < COMMIT_CHUNKS:
+            chunk = self.by_key[self.work.chunks[self.next_commit][0]]
+            if chunk.lines is None:
+                break
+            ready.append(chunk)
+            self.next_commit = chunk.index + 1 if chunk.index + 1 < len(self.work.chunks) else None
+        if not ready:
             return False
-        chunk = self.by_key[self.work.chunks[self.next_commit][0]]
-        if chunk.lines is None:
-            return False
-        group = self.groups[self.group_of[chunk.start]]
-        made = {text: group.decoded[text] for text in sorted(chunk.used) if text in group.decoded}
-        self.work.commit(chunk.start, chunk.records, chunk.lines, made, group.chunks[0].start)
-        chunk.lines = []                    # committed: its lines are in the file now
-        if chunk is group.chunks[-1]:
-            group.committed = True
-            for text in group.decoded:      # the whole group is in the memory now
-                self.overlay.pop(normalise(text), None)
-        self.next_commit = chunk.index + 1 if chunk.index + 1 < len(self.work.chunks) else None
+        commits = []
+        for chunk in ready:
+            group = self.groups[self.group_of[chunk.start]]
+            made = {text: group.decoded[text] for text in sorted(chunk.used) if text in group.decoded}
+            commits.append(ChunkCommit(chunk.start, chunk.records, chunk.lines, made, group.chunks[0].start))
+        self.work.commit(commits)
+        for chunk in ready:
+            chunk.lines = []                # committed: its lines are in the file now
+            group = self.groups[self.group_of[chunk.start]]
+            if chunk is group.chunks[-1]:
+                self._forget(group)
         return True
+
+    def _forget(self, group: _Group) -> None:
+        """The whole group is in the memory now: later steps find its inputs there instead."""
+        group.committed = True
+        if self.keeps:
+            for text in group.decoded:
+                key = normalise(text)
+                slot = self.seen.get(key)
+                if slot is not None and slot.value is not None and slot.value.origin is Origin.MODEL:
+                    del self.seen[key]
+        group.decoded, group.tokens = {}, {}
 
 
 def run_feeder(work, planners, decoder) -> Feeder:

@@ -2,9 +2,10 @@
 
 Crash safety rests on one rule: a chunk's new memory entries and its finished records are
 committed in ONE SQLite transaction (the job's state file is ATTACHed to the memory database,
-and SQLite commits attached files atomically). The model decodes batches formed across the
-chunks of a decode group (koen/archive/feed.py); the batches depend only on record order, the
-batch options and the memory as it was before the group, and chunk boundaries depend only on
+and SQLite commits attached files atomically); consecutive chunks whose lines are back together
+share one. The model decodes batches formed across the chunks of a decode group
+(koen/archive/feed.py); the batches depend only on record order, the batch options and the
+memory as it was before the job, and chunk boundaries depend only on
 record order, so a run killed at any moment and started again produces exactly the bytes an
 uninterrupted run would. ``records.jsonl`` is derived from the committed records: a torn last line is cut off and
 missing lines are appended. Rendered files and the summary are written atomically at the end.
@@ -31,7 +32,7 @@ from mt.textio import atomic_writer
 
 from ..compose import with_memory
 from .chunks import ApprovedSnapshot, chunk_stages, warm_up
-from .feed import (FeedOptions, Feeder, InlineDecoder, InlinePlanners, ProcessPlanners, ThreadDecoder, planner_count,
+from .feed import (ChunkCommit, FeedOptions, Feeder, InlineDecoder, InlinePlanners, ProcessPlanners, ThreadDecoder, planner_count,
                    run_feeder)
 from .identity import fingerprint as job_fingerprint, what_changed
 from .lock import OutdirLock, attach_state, check_records, prepare_outdir
@@ -76,7 +77,7 @@ class ChunkWork:
     memory: BoundMemory                 # the job's memory, bound to the model identity
     chunks: list[tuple[int, list[Record]]]        # every chunk from the first record: (its first seq, records)
     done: int                           # records committed before this run
-    commit: Callable                    # commit(start, records, lines, made, group_start): one transaction
+    commit: Callable                    # commit([ChunkCommit, ...]): consecutive chunks in one transaction
     stages: Callable                    # stages(pipeline, records): koen.archive.chunks.chunk_stages
     written_since: Callable             # written_since(seq): normalised inputs committed by chunks from seq on
     feed: FeedOptions = field(default_factory=FeedOptions)
@@ -125,6 +126,7 @@ class ArchiveJob:
         self.warn = warn or (lambda message: print(f"koen: {message}", file=sys.stderr))
         self.progress = progress
         self.engine = engine              # None: translate here (see ChunkWork)
+        self._rows: dict[int, dict] = {}  # seq -> its record parsed, for those this run committed
 
     # -- the run -------------------------------------------------------------------------------
 
@@ -190,19 +192,25 @@ class ArchiveJob:
         size = max(1, self.options.chunk_records)
         db = memory.connection
 
-        def commit(start: int, chunk: list[Record], lines: list[str], made: dict, group_start: int) -> None:
+        def commit(commits: list[ChunkCommit]) -> None:
             with memory.transaction():
-                if made:
-                    bound.put_many({text: scored.text for text, scored in made.items()},
-                                   {text: scored.confidence for text, scored in made.items()})
-                    db.executemany("INSERT OR IGNORE INTO job.written (seq, source) VALUES (?, ?)",
-                                   [(start, normalise(text)) for text in made])
-                db.execute("DELETE FROM job.written WHERE seq < ?", (group_start,))
-                self._store(db, start, chunk, lines)
-            self._append(records_path, lines)
-            report.translated_now += len(chunk)
+                for start, chunk, lines, made, group_start in commits:
+                    if made:
+                        bound.put_many({text: scored.text for text, scored in made.items()},
+                                       {text: scored.confidence for text, scored in made.items()})
+                        db.executemany("INSERT OR IGNORE INTO job.written (seq, source) VALUES (?, ?)",
+                                       [(start, normalise(text)) for text in made])
+                    db.execute("DELETE FROM job.written WHERE seq < ?", (group_start,))
+                    self._store(db, start, chunk, lines)
+            self._append(records_path, [line for commit in commits for line in commit.lines])
+            # Parsed now, while the decoder and planners work, instead of all at the end (_finish).
+            for start, _, lines, _, _ in commits:
+                for offset, row in enumerate(stored_records(lines, self.outdir / STATE_FILE, start + 1)):
+                    self._rows[start + offset] = row
+            records = sum(len(commit.records) for commit in commits)
+            report.translated_now += records
             if bar is not None:
-                bar.update(len(chunk))
+                bar.update(records)
 
         def written_since(seq: int) -> set[str]:
             return {source for (source,) in db.execute("SELECT source FROM job.written WHERE seq >= ?", (seq,))}
@@ -211,10 +219,13 @@ class ArchiveJob:
             return chunk_stages(chunk_pipeline, chunk, provenance, self.options.default_date)
 
         planners = self.options.planners
-        options = getattr(model, "options", None)          # the backend's own batching: the batches it decodes
+        # The backend's own batching (the batches it decodes); a backend from outside koen that keeps
+        # no ``options`` decodes the batches the command line asked for.
+        options = getattr(model, "options", None)
         work = ChunkWork(pipeline, bound, [(start, records[start:start + size]) for start in range(0, len(records), size)],
                          done, commit, stages, written_since,
-                         FeedOptions(getattr(options, "batch_size", 32), getattr(options, "batch_tokens", None)),
+                         FeedOptions(getattr(options, "batch_size", self.settings.get("batch_size") or 32),
+                                     getattr(options, "batch_tokens", self.settings.get("batch_tokens"))),
                          planner_count() if planners is None else planners, bar, provenance, self.options.default_date)
         try:
             feeder = (self.engine.run if self.engine is not None else run_locally)(work)
@@ -278,9 +289,12 @@ class ArchiveJob:
             handle.write(data)
 
     def _finish(self, scan: Scan, db) -> tuple[list[Path], dict]:
-        committed = [line for (line,) in db.execute("SELECT line FROM job.records ORDER BY seq")]
+        stored = db.execute("SELECT seq, line FROM job.records ORDER BY seq").fetchall()
+        committed = [line for _, line in stored]
         check_records(self.outdir / RECORDS_FILE, committed, len(scan.records))
-        rows = stored_records(committed, self.outdir / STATE_FILE)
+        earlier = [line for seq, line in stored if seq not in self._rows]
+        parsed = iter(stored_records(earlier, self.outdir / STATE_FILE))
+        rows = [self._rows[seq] if seq in self._rows else next(parsed) for seq, _ in stored]
         translations = {record.position: row["translation"] for record, row in zip(scan.records, rows)}
         outputs = []
         # Readers that write documents with a review state (XLIFF) also get each record's audits.

@@ -292,8 +292,8 @@ class RayEngine:
         return feeder
 
     def note_batch(self, ticket, segments: int, seconds: float) -> None:
-        group, number = ticket
-        self.timings["rounds"].append({"group": group, "batch": number, "segments": segments,
+        group, round_, number = ticket
+        self.timings["rounds"].append({"group": group, "round": round_, "batch": number, "segments": segments,
                                        "seconds": round(seconds, 3)})
 
     def summary(self) -> dict:

@@ -119,10 +119,11 @@ def read_records(outdir: str | Path) -> list[dict]:
     return rows
 
 
-def stored_records(lines: list[str], path: Path) -> list[dict]:
-    """The job database's records, parsed and checked: a damaged one is one line, not a traceback."""
+def stored_records(lines: list[str], path: Path, first: int = 1) -> list[dict]:
+    """The job database's records, parsed and checked: a damaged one is one line, not a traceback.
+    ``first``: the number of the first of ``lines`` among the job's records."""
     rows = []
-    for number, line in enumerate(lines, start=1):
+    for number, line in enumerate(lines, start=first):
         try:
             row = parse_json(line)
             check_record(row)

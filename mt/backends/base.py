@@ -160,4 +160,60 @@ def load_backend(name: str, **options) -> Backend:
     spec = _REGISTRY.get(name)
     if spec is None:
         raise KoenError(f"unknown backend {name!r}; choose one of: {', '.join(backend_names())}")
-    return spec.factory(**options)
+    if _is_ours(spec.factory):
+        return spec.factory(**options)
+    where = f"{getattr(spec.factory, '__module__', '?')}.{getattr(spec.factory, '__qualname__', spec.factory)}"
+    try:
+        backend = spec.factory(**options)
+    except KoenError:
+        raise
+    except Exception as exc:          # a backend from outside koen failing is one line, not a traceback
+        raise KoenError(f"backend {spec.name!r} ({where}) failed to start: {type(exc).__name__}: {exc}") from None
+    return completed(backend, spec.name, where)
+
+
+def _is_ours(factory) -> bool:
+    return getattr(factory, "__module__", "").split(".")[0] in ("mt", "koen")
+
+
+# What a backend from outside koen may leave out, and what koen assumes then.
+DEFAULT_MAX_INPUT_TOKENS = 1024
+
+
+def completed(backend, name: str, where: str) -> Backend:
+    """``backend`` itself when it has every member of :class:`Backend`; otherwise ``backend``
+    behind :class:`_Completed`, which supplies the missing ones. Without ``translate`` it is
+    no backend: a one-line KoenError."""
+    if not callable(getattr(backend, "translate", None)):
+        raise KoenError(f"backend {name!r} ({where}) has no translate(texts) method: it cannot translate")
+    if all(hasattr(backend, member) for member in ("name", "max_input_tokens", "count_tokens", "provenance")):
+        return backend
+    return _Completed(backend, name, where)
+
+
+class _Completed:
+    """An outside backend with koen's defaults for what it lacks: its registered name, no input
+    split below ``DEFAULT_MAX_INPUT_TOKENS``, about one token per two characters, and a
+    provenance naming the backend and its class. Everything else is the backend's own."""
+
+    def __init__(self, backend, name: str, where: str):
+        self._backend = backend
+        self._where = where
+        self.name = getattr(backend, "name", name)
+        self.max_input_tokens = getattr(backend, "max_input_tokens", DEFAULT_MAX_INPUT_TOKENS)
+
+    def __getattr__(self, member: str):
+        if member.startswith("_"):        # not yet set (a copy being made): never the wrapped one's
+            raise AttributeError(member)
+        return getattr(self._backend, member)
+
+    def translate(self, texts: Sequence[str]) -> list[str]:
+        return self._backend.translate(texts)
+
+    def count_tokens(self, texts: Sequence[str]) -> list[int]:
+        own = getattr(self._backend, "count_tokens", None)
+        return own(texts) if own is not None else [len(text) // 2 + 1 for text in texts]
+
+    def provenance(self) -> dict:
+        own = getattr(self._backend, "provenance", None)
+        return own() if own is not None else {"backend": self.name, "model": self._where}
