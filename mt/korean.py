@@ -72,7 +72,9 @@ def expect(texts) -> None:
 def split_sentences(text: str) -> list[tuple[int, int]]:
     """Sentence boundaries by Kiwi, as (start, end) offsets into ``text``."""
     with _kiwi_lock:
-        return [(s.start, s.end) for s in kiwi().split_into_sents(text)]
+        # Kiwi's split_into_sents is this analysis plus the sentences' texts and the quoted
+        # sentences inside them, which are not needed here: the same bounds, in less time.
+        return [(sentence[0].start, sentence[-1].end) for sentence in kiwi().tokenize(text, split_sents=True) if sentence]
 
 
 def tags(text: str) -> list[tuple[str, str, int, int]]:

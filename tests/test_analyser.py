@@ -65,3 +65,16 @@ def test_a_job_beyond_the_size_limit_loads_the_whole_dictionary_at_once(whole, m
     analyser.expect(NAMED)
     assert analyser.complete
     assert analysis(analyser, NAMED[0]) == analysis(whole, NAMED[0])
+
+
+def test_sentence_bounds_are_kiwis_own_split_into_sents(whole):
+    """mt.korean.split_sentences reads the bounds off Kiwi's analysis (split_sents=True) instead of
+    calling split_into_sents, which also builds texts and quoted sub-sentences: the same bounds."""
+    from mt.korean import split_sentences
+
+    quoted = ("회사의 정보 서비스를 책임지고 있는 로웬버그John Loewenberg는 <서비스 산업에 있어 종이는 "
+              "혈관내의 콜레스트롤과 같다. 나쁜 종이는 동맥을 막는 내부의 물질이다.>라고 말한다. 그리고 끝났다")
+    texts = sample_lines() + NAMED + [quoted, "여러 문장으로 구성된 텍스트네 이걸 분리해줘", "", "  ", "Only English here."]
+    joined = " ".join(sample_lines()[:8])
+    for text in texts + [joined]:
+        assert split_sentences(text) == [(s.start, s.end) for s in whole.split_into_sents(text)], text

@@ -31,6 +31,7 @@ stopped; a chunk still commits alone, with its own memory entries.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import multiprocessing.connection
 import os
@@ -397,7 +398,8 @@ def planner_count() -> int:
 
 
 class ProcessPlanners:
-    """Chunks' stages in forked worker processes, chunk ``index`` on worker ``index % count``.
+    """Chunks' stages in forked worker processes, each chunk on the worker with the least source
+    text planned but not yet answered (which also lets a worker slowed by the machine take less).
 
     Forked after the job loaded Kiwi, the glossary and the tokenizer, so the workers share them;
     they never touch the job's database (editors' translations come as a snapshot) or its model.
@@ -418,21 +420,41 @@ class ProcessPlanners:
             theirs.close()
             self.connections.append(ours)
             self.processes.append(process)
+        self.owner: dict[int, int] = {}          # chunk key -> the worker holding its stages
+        self.planning: dict[int, int] = {}       # chunk key -> its characters, planned, not answered
+        self.load = [0] * count                   # characters each worker has planned, not answered
+        self.lock = threading.Lock()
         self.reader = threading.Thread(target=self._read, daemon=True)
         self.reader.start()
 
     def plan(self, index: int, key: int, records: list) -> None:
-        self.connections[index % len(self.connections)].send(("plan", key, records))
+        size = sum(len(text) for record in records for text in record.fields.values()) + 1
+        with self.lock:
+            worker = min(range(len(self.load)), key=self.load.__getitem__)
+            self.owner[key], self.planning[key] = worker, size
+            self.load[worker] += size
+        self.connections[worker].send(("plan", key, records))
 
     def feed(self, index: int, key: int, values: dict) -> None:
-        self.connections[index % len(self.connections)].send(("feed", key, values))
+        self.connections[self.owner[key]].send(("feed", key, values))
+
+    def _answered(self, event: tuple) -> None:
+        key = event[1] if event[0] in ("need", "done") else None
+        with self.lock:
+            size = self.planning.pop(key, 0)
+            if size:
+                self.load[self.owner[key]] -= size
+            if event[0] == "done":
+                self.owner.pop(key, None)
 
     def _read(self) -> None:
         open_connections = list(self.connections)
         while open_connections:
             for connection in multiprocessing.connection.wait(open_connections):
                 try:
-                    self.events.put(connection.recv())
+                    event = connection.recv()
+                    self._answered(event)
+                    self.events.put(event)
                 except (EOFError, OSError):
                     open_connections.remove(connection)
                     if not getattr(self, "closing", False):
@@ -456,6 +478,10 @@ class ProcessPlanners:
 
 def _planner_main(connection, not_ours: list, parent: int, make_stages: Callable, count_tokens: Callable) -> None:
     _die_with(parent)
+    # What the job loaded before the fork (Kiwi, the glossary, the tokenizer) lives as long as
+    # this process: kept out of its garbage collections, which would walk it every time (and
+    # copy the pages they touch).
+    gc.freeze()
     for inherited in not_ours:          # the job's ends of this and earlier workers' pipes
         inherited.close()
     running: dict[int, object] = {}
