@@ -450,7 +450,11 @@ class ProcessPlanners:
     def _read(self) -> None:
         open_connections = list(self.connections)
         while open_connections:
-            for connection in multiprocessing.connection.wait(open_connections):
+            try:
+                ready = multiprocessing.connection.wait(open_connections)
+            except (OSError, ValueError):       # closed under it: only ever by close()
+                return
+            for connection in ready:
                 try:
                     event = connection.recv()
                     self._answered(event)
@@ -459,6 +463,9 @@ class ProcessPlanners:
                     open_connections.remove(connection)
                     if not getattr(self, "closing", False):
                         self.events.put(("error", None, RuntimeError("a planning process ended unexpectedly")))
+                except BaseException as error:  # the job's thread raises it (it would wait forever)
+                    self.events.put(("error", "planners", error))
+                    return
 
     def close(self) -> None:
         self.closing = True
@@ -472,6 +479,7 @@ class ProcessPlanners:
             if process.is_alive():
                 process.kill()
                 process.join()
+        self.reader.join(timeout=5)      # it ends once it has read every worker's end of file
         for connection in self.connections:
             connection.close()
 
