@@ -6,9 +6,9 @@ Points: ``translated`` (a chunk is translated, its transaction not yet committed
 (committed, records.jsonl not yet appended), ``appending`` (half of the chunk's lines written),
 ``rendering`` (half of a rendered file written to its temporary file). The pause prints
 ``koen-archive-stall: POINT N`` on stderr and sleeps until killed. Production code has no hooks:
-this wraps the job's methods from outside. ``STALL_COMMIT_CHUNKS=1`` in the environment commits
-chunks one at a time (the job commits the chunks whose lines are back together), for a test
-that must kill a run between two chunks of one decode group.
+this wraps the job's methods from outside. ``STALL_COMMIT_CHUNKS=N`` in the environment commits
+at most N chunks per transaction (the job commits the chunks whose lines are back together, up to
+koen.archive.feed.COMMIT_CHUNKS; 0 or unset: as the job does).
 """
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ def stall(name: str) -> None:
             time.sleep(1)
 
 
-if os.environ.get("STALL_COMMIT_CHUNKS"):
+if int(os.environ.get("STALL_COMMIT_CHUNKS") or 0) > 0:
     feed_module.COMMIT_CHUNKS = int(os.environ["STALL_COMMIT_CHUNKS"])
 
 Job = job_module.ArchiveJob

@@ -175,11 +175,13 @@ def test_kill_inside_a_decode_group_then_resume_gives_identical_bytes(tmp_path, 
 
 
 @pytest.mark.parametrize("planners", ["2", "0"])
-def test_kill_inside_a_transaction_of_several_chunks_then_resume_gives_identical_bytes(tmp_path, plugin_env, planners):
+def test_kill_inside_a_transaction_of_several_chunks_then_resume_gives_identical_bytes(tmp_path, plugin_env, monkeypatch,
+                                                                                       planners):
     from test_archive_job import _kill_and_resume
 
     # chunks whose lines are back together commit in one transaction: killed inside one (its
     # fifth chunk stored, nothing of it committed) and after one, the resumed run still matches
+    monkeypatch.setenv("STALL_COMMIT_CHUNKS", "0")              # the job's own transactions
     _kill_and_resume(tmp_path, ["--backend", BATCH_SENSITIVE, "--batch-size", "4", "--planners", planners],
                      ["translated:5", "committed:1"], chunk="1")
 

@@ -137,8 +137,10 @@ def _command(archive: Path, outdir: Path, extra: list[str], chunk: str = "3") ->
 
 
 def _run_until_stalled(args: list[str], point: str) -> None:
-    """Run koen in a subprocess, wait until it pauses at ``point``, then SIGKILL it."""
-    env = {**os.environ, "HF_HUB_OFFLINE": "1"}
+    """Run koen in a subprocess, wait until it pauses at ``point``, then SIGKILL it. Chunks commit
+    one per transaction there (unless the test sets STALL_COMMIT_CHUNKS), so every commit is a
+    point: the job commits the chunks whose lines are back together, which may be all of them."""
+    env = {**os.environ, "HF_HUB_OFFLINE": "1", "STALL_COMMIT_CHUNKS": os.environ.get("STALL_COMMIT_CHUNKS", "1")}
     process = subprocess.Popen([sys.executable, str(TESTS / "stall_koen.py"), point, *args], cwd=ROOT, env=env,
                                stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True)
     watchdog = threading.Timer(180, process.kill)
