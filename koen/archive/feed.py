@@ -86,13 +86,18 @@ def decode_groups(chunks: list, options: FeedOptions) -> list[list[int]]:
     groups, current, size = [], [], 0
     for index, (_, records) in enumerate(chunks):
         current.append(index)
-        size += sum(len(text) for record in records for text in record.fields.values())
+        size += source_chars(records)
         if size >= options.group_budget():
             groups.append(current)
             current, size = [], 0
     if current:
         groups.append(current)
     return groups
+
+
+def source_chars(records: list) -> int:
+    """The characters of the records' text fields: how much planning and decoding they hold."""
+    return sum(len(text) for record in records for text in record.fields.values())
 
 
 def step_order(groups: int, rounds_of: Callable[[int], int | None]):
@@ -153,7 +158,6 @@ class _Group:
     decoded: dict[str, Scored] = field(default_factory=dict)   # input -> model output decoded by its steps
     formed: int = 0                                            # rounds formed
     finished: int = 0                                          # rounds back and fed to the planners
-    committed: bool = False
 
     def rounds(self) -> int | None:
         """How many rounds it has, once every chunk answered its last feed without more inputs."""
@@ -177,7 +181,7 @@ class Feeder:
         self.written: set[str] = set()
         self.in_flight: deque[_Step] = deque()    # formed steps, in order, not yet fed back
         self.steps: dict[tuple[int, int], _Step] = {}
-        self.keeps = getattr(getattr(work.memory, "memory", None), "writable", True)
+        self.keeps = work.memory.memory.writable  # committed entries can be found in the memory again
 
     def run(self) -> None:
         work = self.work
@@ -330,7 +334,6 @@ class Feeder:
 
     def _forget(self, group: _Group) -> None:
         """The whole group is in the memory now: later steps find its inputs there instead."""
-        group.committed = True
         if self.keeps:
             for text in group.decoded:
                 key = normalise(text)
@@ -428,7 +431,7 @@ class ProcessPlanners:
         self.reader.start()
 
     def plan(self, index: int, key: int, records: list) -> None:
-        size = sum(len(text) for record in records for text in record.fields.values()) + 1
+        size = source_chars(records) + 1
         with self.lock:
             worker = min(range(len(self.load)), key=self.load.__getitem__)
             self.owner[key], self.planning[key] = worker, size
@@ -439,7 +442,9 @@ class ProcessPlanners:
         self.connections[self.owner[key]].send(("feed", key, values))
 
     def _answered(self, event: tuple) -> None:
-        key = event[1] if event[0] in ("need", "done") else None
+        if event[0] not in ("need", "done"):
+            return
+        key = event[1]
         with self.lock:
             size = self.planning.pop(key, 0)
             if size:
